@@ -1,0 +1,63 @@
+package hostfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Resolve maps the host path p (absolute, as the manifest names it) to a
+// path under root. It refuses relative paths, paths that climb out with
+// "..", and existing parent directories that are symlinks leading outside
+// root. The final component may not be a symlink at all: clawplan never
+// writes through a link.
+func Resolve(root, p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		return "", fmt.Errorf("path %q is not absolute: host paths must start with /", p)
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			return "", fmt.Errorf("path %q climbs with \"..\": name the file directly", p)
+		}
+	}
+	if root == "" {
+		root = "/"
+	}
+	root = filepath.Clean(root)
+	full := filepath.Join(root, filepath.Clean(p))
+	if err := checkParents(root, full); err != nil {
+		return "", err
+	}
+	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return "", fmt.Errorf("%s is a symlink: clawplan does not write through links; replace it with a regular file", full)
+	}
+	return full, nil
+}
+
+// checkParents resolves every existing parent of full and refuses one that
+// ends outside root.
+func checkParents(root, full string) error {
+	if root == "/" {
+		return nil
+	}
+	dir := filepath.Dir(full)
+	for {
+		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
+				return fmt.Errorf("%s resolves to %s, outside the root %s", dir, real, root)
+			}
+			return nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+}
