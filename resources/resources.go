@@ -198,3 +198,11 @@ type Exporter interface {
 type Synthesizer interface {
 	Synthesize(c Catalog) ([]Resource, hcl.Diagnostics)
 }
+
+// Replacer is a Resource that `-replace ADDR` can force: Replace returns
+// the change that recreates it from scratch (a secret regenerates its
+// value). Resources without it are replaced by re-applying their Diff with
+// Action Replace.
+type Replacer interface {
+	Replace(current State) (Change, error)
+}
