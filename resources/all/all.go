@@ -1,7 +1,4 @@
 // Package all links every resource kind into the binary: each kind
-// registers itself in init, and this package imports them all.
+// registers itself in init, and this package imports them all. Add one
+// blank import per kind package, sorted.
 package all
-
-import (
-	// Each import registers one or more kinds. Keep one per line, sorted.
-)
