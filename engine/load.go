@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/clawplan/clawplan/engine/config"
+	"github.com/clawplan/clawplan/engine/graph"
+	"github.com/clawplan/clawplan/resources"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Config is a loaded, decoded and validated manifest: every resource,
+// declared or synthesized, and the dependency graph between them.
+type Config struct {
+	Manifest *config.Manifest
+	// Resources in a stable order: declared blocks in file order, then synthesized ones.
+	Resources []resources.Resource
+	Graph     *graph.Graph
+
+	byAddr map[resources.Addr]resources.Resource
+	ranges map[resources.Addr]hcl.Range
+}
+
+// Load reads the manifest at path and decodes every block. Warnings come
+// back with a non-nil Config; errors stop it.
+func Load(path string, opts config.Options) (*Config, hcl.Diagnostics) {
+	m, diags := config.Load(path, opts)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	c := &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}, ranges: map[resources.Addr]hcl.Range{}}
+	specs, d := c.specs()
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, c.buildGraph(specs)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, c.decode(specs)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, c.synthesize()...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, c.validate()...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return c, diags
+}
+
+// specs looks up each block's kind; a block type without one is diagnosed
+// as not implemented yet.
+func (c *Config) specs() (map[resources.Addr]hcldec.Spec, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	specs := map[resources.Addr]hcldec.Spec{}
+	for _, b := range c.Manifest.Blocks {
+		k, ok := resources.Lookup(b.Addr.Kind)
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Block type %q is not implemented yet", b.Addr.Kind),
+				Detail:  fmt.Sprintf("%s is a recognised block type, but this version of clawplan cannot manage it yet (implemented: %s). Remove the block or wait for a release that implements it.", b.Addr.Kind, strings.Join(resources.Kinds(), ", ")),
+				Subject: b.DefRange.Ptr()})
+			continue
+		}
+		specs[b.Addr] = k.Spec()
+	}
+	return specs, diags
+}
+
+// buildGraph adds a node per block and an edge per reference and depends_on,
+// then diagnoses cycles, naming every block in each.
+func (c *Config) buildGraph(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, b := range c.Manifest.Blocks {
+		c.Graph.Add(b.Addr.String())
+		c.ranges[b.Addr] = b.DefRange
+		refs, d := c.Manifest.References(b, specs[b.Addr])
+		diags = append(diags, d...)
+		for _, r := range refs {
+			c.Graph.Connect(b.Addr.String(), r.Addr.String())
+		}
+	}
+	return append(diags, c.cycleDiags()...)
+}
+
+func (c *Config) cycleDiags() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, cyc := range c.Graph.Cycles() {
+		var where []string
+		for _, n := range cyc {
+			a, _ := resources.ParseAddr(n)
+			where = append(where, fmt.Sprintf("%s (%s)", n, c.ranges[a]))
+		}
+		first, _ := resources.ParseAddr(cyc[0])
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Dependency cycle",
+			Detail:  fmt.Sprintf("These blocks depend on each other in a cycle: %s. Break the cycle by removing one of the references or depends_on entries.", strings.Join(where, ", ")),
+			Subject: rangePtr(c.ranges[first])})
+	}
+	return diags
+}
+
+func rangePtr(r hcl.Range) *hcl.Range {
+	if r.Filename == "" {
+		return nil
+	}
+	return &r
+}
+
+// decode evaluates the blocks in dependency order, each with the values of
+// the blocks it may refer to.
+func (c *Config) decode(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	order, _ := c.Graph.Order()
+	values := map[string]map[string]cty.Value{}
+	failed := map[string]bool{}
+	for _, n := range order {
+		a, _ := resources.ParseAddr(n)
+		b, _ := c.Manifest.Block(a)
+		if blocked(c.Graph.DependsOn(n), failed) {
+			failed[n] = true
+			continue
+		}
+		r, val, d := c.decodeBlock(b, specs[a], values)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			failed[n] = true
+			continue
+		}
+		if values[a.Kind] == nil {
+			values[a.Kind] = map[string]cty.Value{}
+		}
+		values[a.Kind][a.Name] = val
+		c.byAddr[a] = r
+	}
+	for _, b := range c.Manifest.Blocks {
+		if r, ok := c.byAddr[b.Addr]; ok {
+			c.Resources = append(c.Resources, r)
+		}
+	}
+	return diags
+}
+
+func blocked(deps []string, failed map[string]bool) bool {
+	for _, d := range deps {
+		if failed[d] {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) decodeBlock(b *config.Block, spec hcldec.Spec, values map[string]map[string]cty.Value) (resources.Resource, cty.Value, hcl.Diagnostics) {
+	k, _ := resources.Lookup(b.Addr.Kind)
+	val, diags := hcldec.Decode(b.Body, spec, c.Manifest.EvalContext(values))
+	if diags.HasErrors() {
+		return nil, cty.NilVal, diags
+	}
+	r, d := k.Decode(b.Addr, b.Body, val)
+	diags = append(diags, d...)
+	if d.HasErrors() || r == nil {
+		return nil, cty.NilVal, diags
+	}
+	if ex, ok := r.(resources.Exporter); ok {
+		val = ex.Export()
+	}
+	return r, val, diags
+}
+
+// synthesize adds the nodes no block declares (one writer per shared file).
+func (c *Config) synthesize() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, s := range resources.Synthesizers() {
+		extra, d := s.Synthesize(c)
+		diags = append(diags, d...)
+		for _, r := range extra {
+			if _, dup := c.byAddr[r.Addr()]; dup {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate synthesized node",
+					Detail: fmt.Sprintf("%s was synthesized twice; this is a clawplan bug, please report it.", r.Addr())})
+				continue
+			}
+			c.byAddr[r.Addr()] = r
+			c.Resources = append(c.Resources, r)
+			c.Graph.Add(r.Addr().String())
+		}
+	}
+	for _, r := range c.Resources {
+		if dep, ok := r.(resources.Dependent); ok {
+			for _, a := range dep.DependsOn() {
+				if c.Graph.Has(a.String()) {
+					c.Graph.Connect(r.Addr().String(), a.String())
+				}
+			}
+		}
+	}
+	return append(diags, c.cycleDiags()...)
+}
+
+// validate runs every resource's static and cross-block checks.
+func (c *Config) validate() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, r := range c.Resources {
+		diags = append(diags, r.Validate()...)
+		if cv, ok := r.(resources.CrossValidator); ok {
+			diags = append(diags, cv.CrossValidate(c)...)
+		}
+	}
+	return diags
+}
+
+// Get returns the resource at a.
+func (c *Config) Get(a resources.Addr) (resources.Resource, bool) {
+	r, ok := c.byAddr[a]
+	return r, ok
+}
+
+// OfKind returns the resources of one kind, in manifest order.
+func (c *Config) OfKind(kind string) []resources.Resource {
+	var out []resources.Resource
+	for _, r := range c.Resources {
+		if r.Addr().Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Range returns where a block is declared (empty for synthesized nodes).
+func (c *Config) Range(a resources.Addr) hcl.Range { return c.ranges[a] }
+
+// Addrs returns every address, sorted.
+func (c *Config) Addrs() []string {
+	out := make([]string, 0, len(c.byAddr))
+	for a := range c.byAddr {
+		out = append(out, a.String())
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ resources.Catalog = (*Config)(nil)
