@@ -280,7 +280,9 @@ func (s *Session) noteState(p *Plan) error {
 	if err != nil {
 		return err
 	}
-	if run != nil {
+	if run != nil && s.Store.Locked() {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("another clawplan is running a %s now (run %s); this plan may be out of date when it finishes", run.Meta.Kind, run.Meta.ID))
+	} else if run != nil {
 		p.Interrupted = run.Meta.ID
 		p.Warnings = append(p.Warnings, fmt.Sprintf("an interrupted %s (run %s) left the host partly changed: run `clawplan rollback` to finish restoring it before applying", run.Meta.Kind, run.Meta.ID))
 	}

@@ -165,4 +165,3 @@ func EmptyConfig(stateDir string) *Config {
 	m := &config.Manifest{Settings: config.Settings{StateDir: stateDir}}
 	return &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}}
 }
-

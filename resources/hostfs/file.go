@@ -182,6 +182,9 @@ func chown(p string, o Owner) error {
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing was there to remove, nothing to sync
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/clawplan/clawplan/engine"
+	"github.com/clawplan/clawplan/engine/config"
+	"github.com/clawplan/clawplan/resources"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"golang.org/x/term"
+)
+
+// Meta is what every command shares: the streams, the root, colour, and
+// the manifest options.
+type Meta struct {
+	In       io.Reader
+	Out, Err io.Writer
+	Root     string
+	NoColor  bool
+	LogLevel string
+	vars     stringList
+	varFiles stringList
+	// redactor scrubs secret values from everything the command prints.
+	redactor *resources.Redactor
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// globalFlags consumes --root and --no-color given before the command.
+func (m *Meta) globalFlags(args []string) []string {
+	for len(args) > 0 {
+		a := strings.TrimLeft(args[0], "-")
+		switch {
+		case a == "root" && len(args) > 1 && strings.HasPrefix(args[0], "-"):
+			m.Root, args = args[1], args[2:]
+		case strings.HasPrefix(a, "root=") && strings.HasPrefix(args[0], "-"):
+			m.Root, args = strings.TrimPrefix(a, "root="), args[1:]
+		case a == "no-color" && strings.HasPrefix(args[0], "-"):
+			m.NoColor, args = true, args[1:]
+		default:
+			return args
+		}
+	}
+	return args
+}
+
+// flags returns a flag set with the options every command takes.
+func (m *Meta) flags(name string, manifestOpts bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Err)
+	fs.StringVar(&m.Root, "root", m.Root, "resolve every host path under `DIR`")
+	fs.BoolVar(&m.NoColor, "no-color", m.NoColor, "do not colour output")
+	fs.StringVar(&m.LogLevel, "log-level", os.Getenv("CLAWPLAN_LOG"), "log `LEVEL` to stderr: debug, info, warn (default: off)")
+	if manifestOpts {
+		fs.Var(&m.vars, "var", "set a variable: `NAME=VALUE` (repeatable)")
+		fs.Var(&m.varFiles, "var-file", "read variables from an HCL `FILE` (repeatable)")
+	}
+	return fs
+}
+
+// parse parses flags anywhere among the arguments and returns the
+// positional ones: `plan DIR -out x` and `plan -out x DIR` both work.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// color reports whether to colour output to w.
+func (m *Meta) color(w io.Writer) bool {
+	if m.NoColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func (m *Meta) options() config.Options {
+	return config.Options{Vars: m.vars, VarFiles: m.varFiles, Environ: os.Environ()}
+}
+
+// manifestPath is the one positional argument, or the current directory.
+func manifestPath(pos []string) (string, error) {
+	switch len(pos) {
+	case 0:
+		return ".", nil
+	case 1:
+		return pos[0], nil
+	}
+	return "", fmt.Errorf("expected at most one MANIFEST argument, got %d: %s", len(pos), strings.Join(pos, " "))
+}
+
+// load loads and validates the manifest, printing its diagnostics.
+func (m *Meta) load(path string, opts config.Options) (*engine.Config, bool) {
+	c, diags := engine.Load(path, opts)
+	m.diags(diags)
+	return c, !diags.HasErrors()
+}
+
+// diags prints diagnostics with file:line:col and a source snippet.
+func (m *Meta) diags(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	width := 0
+	if f, ok := m.Err.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		width, _, _ = term.GetSize(int(f.Fd()))
+	}
+	var sb strings.Builder
+	w := hcl.NewDiagnosticTextWriter(&sb, diagFiles(diags), uint(width), m.color(m.Err))
+	w.WriteDiagnostics(diags)
+	fmt.Fprint(m.Err, m.redact(sb.String()))
+}
+
+// diagFiles reads the sources diagnostics point at, for their snippets.
+func diagFiles(diags hcl.Diagnostics) map[string]*hcl.File {
+	p := hclparse.NewParser()
+	for _, d := range diags {
+		for _, r := range []*hcl.Range{d.Subject, d.Context} {
+			if r != nil && r.Filename != "" {
+				p.ParseHCLFile(r.Filename)
+			}
+		}
+	}
+	return p.Files()
+}
+
+// session opens the state directory under the root for c.
+func (m *Meta) session(c *engine.Config) (*engine.Session, error) {
+	s, err := engine.NewSession(c, m.Root, m.logger(), true)
+	if err == nil {
+		m.redactor = s.Host.Secrets
+	}
+	return s, err
+}
+
+// logger logs to stderr at the chosen level, through the redactor.
+func (m *Meta) logger() *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(m.LogLevel)); err != nil || m.LogLevel == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(redactWriter{m}, &slog.HandlerOptions{Level: lvl}))
+}
+
+type redactWriter struct{ m *Meta }
+
+func (w redactWriter) Write(b []byte) (int, error) {
+	_, err := io.WriteString(w.m.Err, w.m.redact(string(b)))
+	return len(b), err
+}
+
+func (m *Meta) redact(s string) string {
+	if m.redactor == nil {
+		return s
+	}
+	return m.redactor.Redact(s)
+}
+
+// outf prints to stdout, redacted.
+func (m *Meta) outf(format string, args ...any) {
+	fmt.Fprint(m.Out, m.redact(fmt.Sprintf(format, args...)))
+}
+
+// errorf prints an error to stderr, redacted, and returns exitError.
+func (m *Meta) errorf(format string, args ...any) int {
+	fmt.Fprint(m.Err, m.redact("Error: "+fmt.Sprintf(format, args...)+"\n"))
+	return exitError
+}
