@@ -14,3 +14,8 @@ var openclawVersion string
 
 // OpenClawVersion is the pinned OpenClaw release, e.g. "2026.9.6".
 var OpenClawVersion = strings.TrimSpace(openclawVersion)
+
+// PlanSchema is the JSON Schema of `clawplan plan -format json`.
+//
+//go:embed plan.schema.json
+var PlanSchema []byte

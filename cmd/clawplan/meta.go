@@ -124,10 +124,20 @@ func (m *Meta) diags(diags hcl.Diagnostics) {
 	if f, ok := m.Err.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		width, _, _ = term.GetSize(int(f.Fd()))
 	}
-	var sb strings.Builder
-	w := hcl.NewDiagnosticTextWriter(&sb, diagFiles(diags), uint(width), m.color(m.Err))
-	w.WriteDiagnostics(diags)
-	fmt.Fprint(m.Err, m.redact(sb.String()))
+	files := diagFiles(diags)
+	var out strings.Builder
+	for _, d := range diags {
+		var one strings.Builder
+		hcl.NewDiagnosticTextWriter(&one, files, uint(width), m.color(m.Err)).WriteDiagnostic(d)
+		text := one.String()
+		if d.Subject != nil {
+			// hcl prints "on FILE line N"; say FILE:LINE:COL, which editors jump to.
+			loc := fmt.Sprintf("on %s line %d", d.Subject.Filename, d.Subject.Start.Line)
+			text = strings.Replace(text, loc, fmt.Sprintf("on %s:%d:%d", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column), 1)
+		}
+		out.WriteString(text)
+	}
+	fmt.Fprint(m.Err, m.redact(out.String()))
 }
 
 // diagFiles reads the sources diagnostics point at, for their snippets.

@@ -1,0 +1,3 @@
+vm "host" {
+  os = "ubuntu-24.04"
+}

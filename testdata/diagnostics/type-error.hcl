@@ -1,0 +1,4 @@
+testfile "a" {
+  path    = "/etc/a"
+  content = ["not", "a", "string"]
+}

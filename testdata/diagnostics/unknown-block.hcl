@@ -1,0 +1,3 @@
+netwrok "lan" {
+  interface = "ens18"
+}
