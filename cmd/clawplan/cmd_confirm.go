@@ -107,7 +107,13 @@ func (c *WatchdogCommand) Run(args []string) int {
 	if err1 != nil || err2 != nil {
 		return exitError
 	}
-	time.Sleep(time.Until(deadline) + 2*time.Second)
+	pendingPath := filepath.Join(args[0], pendingConfirmFile)
+	for time.Now().Before(deadline.Add(2 * time.Second)) {
+		if _, err := os.Stat(pendingPath); err != nil {
+			return exitOK // confirmed, or the apply reverted it itself
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	hostState, err := filepath.Rel(c.Root, args[0])
 	if err != nil {
 		return exitError
