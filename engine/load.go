@@ -22,6 +22,7 @@ type Config struct {
 	Graph     *graph.Graph
 
 	byAddr map[resources.Addr]resources.Resource
+	byKind map[string][]resources.Resource
 	ranges map[resources.Addr]hcl.Range
 }
 
@@ -32,7 +33,8 @@ func Load(path string, opts config.Options) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	c := &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}, ranges: map[resources.Addr]hcl.Range{}}
+	c := &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{},
+		byKind: map[string][]resources.Resource{}, ranges: map[resources.Addr]hcl.Range{}}
 	specs, d := c.specs()
 	diags = append(diags, d...)
 	if diags.HasErrors() {
@@ -142,7 +144,7 @@ func (c *Config) decode(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostics {
 	}
 	for _, b := range c.Manifest.Blocks {
 		if r, ok := c.byAddr[b.Addr]; ok {
-			c.Resources = append(c.Resources, r)
+			c.add(r)
 		}
 	}
 	return diags
@@ -187,7 +189,7 @@ func (c *Config) synthesize() hcl.Diagnostics {
 				continue
 			}
 			c.byAddr[r.Addr()] = r
-			c.Resources = append(c.Resources, r)
+			c.add(r)
 			c.Graph.Add(r.Addr().String())
 		}
 	}
@@ -221,16 +223,16 @@ func (c *Config) Get(a resources.Addr) (resources.Resource, bool) {
 	return r, ok
 }
 
-// OfKind returns the resources of one kind, in manifest order.
-func (c *Config) OfKind(kind string) []resources.Resource {
-	var out []resources.Resource
-	for _, r := range c.Resources {
-		if r.Addr().Kind == kind {
-			out = append(out, r)
-		}
-	}
-	return out
+// add appends r to the ordered list and the per-kind index.
+func (c *Config) add(r resources.Resource) {
+	c.Resources = append(c.Resources, r)
+	c.byKind[r.Addr().Kind] = append(c.byKind[r.Addr().Kind], r)
 }
+
+// OfKind returns the resources of one kind, in manifest order. It is
+// indexed: cross-block checks call it per resource, and 10,000 resources
+// must not make that quadratic.
+func (c *Config) OfKind(kind string) []resources.Resource { return c.byKind[kind] }
 
 // Range returns where a block is declared (empty for synthesized nodes).
 func (c *Config) Range(a resources.Addr) hcl.Range { return c.ranges[a] }

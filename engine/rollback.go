@@ -163,5 +163,5 @@ func (s *Session) resourceFor(a resources.Addr, records ...map[string]json.RawMe
 // manifest cannot be loaded: restores then go through ownership records.
 func EmptyConfig(stateDir string) *Config {
 	m := &config.Manifest{Settings: config.Settings{StateDir: stateDir}}
-	return &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}}
+	return &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}, byKind: map[string][]resources.Resource{}}
 }
