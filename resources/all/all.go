@@ -2,3 +2,7 @@
 // registers itself in init, and this package imports them all. Add one
 // blank import per kind package, sorted.
 package all
+
+import (
+	_ "github.com/clawplan/clawplan/resources/network"
+)
