@@ -59,6 +59,12 @@ var ErrInterrupted = errors.New("an earlier apply or rollback was interrupted; r
 // lock, journals every step, and on the first failure restores everything
 // it changed, newest first.
 func (s *Session) Apply(ctx context.Context, p *Plan) (*ApplyResult, error) {
+	if !p.HasChanges() {
+		return &ApplyResult{}, nil
+	}
+	if err := s.Store.Ensure(s.key); err != nil {
+		return nil, err
+	}
 	lock, err := s.Store.Lock(os.Args)
 	if err != nil {
 		return nil, err
@@ -66,9 +72,6 @@ func (s *Session) Apply(ctx context.Context, p *Plan) (*ApplyResult, error) {
 	defer lock.Unlock()
 	if run, err := s.Store.Inflight(); err != nil || run != nil {
 		return nil, errors.Join(err, ErrInterrupted)
-	}
-	if !p.HasChanges() {
-		return &ApplyResult{}, nil
 	}
 	run, err := s.Store.BeginRun("apply", p.ManifestHash, 0)
 	if err != nil {

@@ -32,6 +32,9 @@ const Previous = -1
 // finished by the next one.
 func (s *Session) Rollback(ctx context.Context, target int) (*RollbackResult, error) {
 	ctx = context.WithoutCancel(ctx)
+	if !s.Store.Exists() {
+		return nil, fmt.Errorf("nothing to roll back: there is no state directory %s (nothing was applied here)", s.Store.Dir)
+	}
 	lock, err := s.Store.Lock(os.Args)
 	if err != nil {
 		return nil, err

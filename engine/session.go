@@ -18,6 +18,7 @@ type Session struct {
 	// Progress, when set, hears about each step of an apply or rollback.
 	Progress func(Event)
 
+	key      []byte
 	warnings []string
 }
 
@@ -28,8 +29,10 @@ type Event struct {
 	Err    error
 }
 
-// NewSession opens the state directory under root (creating it and its key
-// when create is true) and returns a session for c.
+// NewSession opens the state directory under root and returns a session
+// for c. With create, the directory and its key are made now; without, a
+// run that changes the host makes them when it starts (Apply, Rollback),
+// and a plan writes nothing.
 func NewSession(c *Config, root string, log *slog.Logger, create bool) (*Session, error) {
 	dir, err := resources.NewHost(root, "", nil, nil).Path(c.Manifest.Settings.StateDir)
 	if err != nil {
@@ -49,7 +52,7 @@ func NewSession(c *Config, root string, log *slog.Logger, create bool) (*Session
 			h.Secrets.Add(v.Value.AsString())
 		}
 	}
-	return &Session{Config: c, Host: h, Store: st, Parallel: 4}, nil
+	return &Session{Config: c, Host: h, Store: st, Parallel: 4, key: key}, nil
 }
 
 func (s *Session) warn(msg string) { s.warnings = append(s.warnings, msg) }

@@ -97,7 +97,7 @@ func (c *ApplyCommand) fresh(ctx context.Context, path string) (*engine.Session,
 	if !ok {
 		return nil, nil, errShown
 	}
-	s, err := c.session(cfg)
+	s, err := c.session(cfg, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -135,7 +135,7 @@ func (c *ApplyCommand) fromPlanFile(ctx context.Context, path string) (*engine.S
 	if !ok {
 		return nil, nil, errShown
 	}
-	s, err := c.session(cfg)
+	s, err := c.session(cfg, false)
 	if err != nil {
 		return nil, nil, err
 	}

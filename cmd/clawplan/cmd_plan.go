@@ -65,7 +65,7 @@ func (c *PlanCommand) Run(args []string) int {
 	if !ok {
 		return exitError
 	}
-	s, err := c.session(cfg)
+	s, err := c.session(cfg, c.out != "")
 	if err != nil {
 		return c.errorf("%v", err)
 	}

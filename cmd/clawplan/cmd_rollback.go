@@ -62,7 +62,7 @@ func (c *RollbackCommand) Run(args []string) int {
 			cfg = engine.EmptyConfig(dir)
 		}
 	}
-	s, err := c.session(cfg)
+	s, err := c.session(cfg, false)
 	if err != nil {
 		return c.errorf("%v", err)
 	}

@@ -141,21 +141,35 @@ func (m *Meta) diags(diags hcl.Diagnostics) {
 }
 
 // diagFiles reads the sources diagnostics point at, for their snippets.
+// A file that failed the manifest's prechecks is never parsed again (a
+// hostile file must not reach the parser) and gets no snippet.
 func diagFiles(diags hcl.Diagnostics) map[string]*hcl.File {
+	files := map[string]*hcl.File{}
 	p := hclparse.NewParser()
 	for _, d := range diags {
 		for _, r := range []*hcl.Range{d.Subject, d.Context} {
-			if r != nil && r.Filename != "" {
-				p.ParseHCLFile(r.Filename)
+			if r == nil || r.Filename == "" || files[r.Filename] != nil {
+				continue
+			}
+			src, err := os.ReadFile(r.Filename)
+			if err != nil {
+				continue
+			}
+			if !config.Parseable(r.Filename, src) {
+				continue // no snippet: the location alone, never a 200 KB line
+			}
+			if f, _ := p.ParseHCL(src, r.Filename); f != nil {
+				files[r.Filename] = f
 			}
 		}
 	}
-	return p.Files()
+	return files
 }
 
-// session opens the state directory under the root for c.
-func (m *Meta) session(c *engine.Config) (*engine.Session, error) {
-	s, err := engine.NewSession(c, m.Root, m.logger(), true)
+// session opens the state directory under the root for c; create makes
+// it (and the host key) now, which a saved plan needs.
+func (m *Meta) session(c *engine.Config, create bool) (*engine.Session, error) {
+	s, err := engine.NewSession(c, m.Root, m.logger(), create)
 	if err == nil {
 		m.redactor = s.Host.Secrets
 	}

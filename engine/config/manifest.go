@@ -101,6 +101,10 @@ func Load(path string, opts Options) (*Manifest, hcl.Diagnostics) {
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(name), len(src))
 		h.Write(src)
+		if d := precheck(name, src); d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
 		f, d := parser.ParseHCL(src, name)
 		diags = append(diags, d...)
 		if f != nil {

@@ -17,9 +17,10 @@ type Store struct {
 	Dir string
 }
 
-// Open returns the store at dir, creating it 0700 if needed. create false
-// opens read-only: a plan never creates the directory.
+// Open returns the store at dir. With create it makes the directory
+// (0700) now; without, nothing is written until Ensure.
 func Open(dir string, create bool) (*Store, error) {
+	s := &Store{Dir: dir}
 	if create {
 		if err := hostfs.EnsureDir(dir, 0o700, hostfs.Keep); err != nil {
 			return nil, fmt.Errorf("state directory %s: %w", dir, err)
@@ -28,17 +29,18 @@ func Open(dir string, create bool) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{Dir: dir}, nil
+	return s, nil
 }
 
 func (s *Store) path(parts ...string) string {
 	return filepath.Join(append([]string{s.Dir}, parts...)...)
 }
 
-// Key returns the host-local fingerprint key, creating it (32 random
-// bytes, 0600) if create is true and it does not exist. Without it and
-// without create, a fixed per-directory key is derived so a plan on a
-// fresh host still fingerprints consistently within one run.
+// Key returns the host-local fingerprint key. When it does not exist yet,
+// create writes a new one (32 random bytes, 0600); otherwise a random
+// ephemeral key is returned, valid for this run only: a plain plan on a
+// fresh host must not write anything, and an unkeyed or predictable
+// fingerprint could be brute-forced back to a weak secret.
 func (s *Store) Key(create bool) ([]byte, error) {
 	b, err := os.ReadFile(s.path("key"))
 	if err == nil && len(b) >= 32 {
@@ -47,15 +49,33 @@ func (s *Store) Key(create bool) ([]byte, error) {
 	if !errors.Is(err, fs.ErrNotExist) && err != nil {
 		return nil, err
 	}
-	if !create {
-		return []byte("clawplan-unkeyed:" + s.Dir), nil
-	}
 	b = make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	return b, writeFile(s.path("key"), b)
+	if !create {
+		return b, nil
+	}
+	return b, s.Ensure(b)
 }
+
+// Ensure creates the state directory (0700) and, if there is no key yet,
+// keeps key as the host's key. Runs that write state call it first.
+func (s *Store) Ensure(key []byte) error {
+	if err := hostfs.EnsureDir(s.Dir, 0o700, hostfs.Keep); err != nil {
+		return fmt.Errorf("state directory %s: %w", s.Dir, err)
+	}
+	if err := os.Chmod(s.Dir, 0o700); err != nil {
+		return err
+	}
+	if s.HasKey() {
+		return nil
+	}
+	return writeFile(s.path("key"), key)
+}
+
+// Exists reports whether the state directory exists.
+func (s *Store) Exists() bool { _, err := os.Stat(s.Dir); return err == nil }
 
 // HasKey reports whether the key exists yet.
 func (s *Store) HasKey() bool { _, err := os.Stat(s.path("key")); return err == nil }
