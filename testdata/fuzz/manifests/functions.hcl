@@ -1,0 +1,4 @@
+testfile "a" {
+  path = "/etc/a"
+  content = "${jsonencode({a = [1, 2]})}"
+}
