@@ -4,5 +4,6 @@
 package all
 
 import (
+	_ "github.com/clawplan/clawplan/resources/firewall"
 	_ "github.com/clawplan/clawplan/resources/network"
 )

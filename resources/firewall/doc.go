@@ -1,0 +1,54 @@
+// Package firewall is the `firewall` block: clawplan's own nftables table
+// that keeps Docker sandbox containers off the private LAN, the LLM server
+// and the host itself, while they reach the internet and the listed DNS
+// resolvers (the seed's section 8, with the gaps peers.md found closed).
+//
+//	firewall "sandbox" {
+//	  table         = "oc_sandbox"                 # inet table, clawplan's own
+//	  interface     = "docker0"                    # the sandbox bridge
+//	  dns_servers   = ["1.1.1.1", "8.8.8.8"]       # v4 or v6; the only DNS sandboxes reach
+//	  private_ipv4  = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"]
+//	  private_ipv6  = ["fc00::/7", "fe80::/10"]
+//	  extra_blocked = []                           # more CIDRs, v4 or v6 (a public LLM server)
+//	  allow_host    = []                           # [{ protocol = "tcp", port = 8080 }]: host ports sandboxes may open
+//	  persist       = true                         # save the table for boot
+//	  persist_file  = "/etc/nftables.d/clawplan-oc_sandbox.nft"
+//	  nftables_conf = "/etc/nftables.conf"         # gets an include line, nothing else changes
+//	  adopt         = false                        # take over an existing table of that name
+//	}
+//
+// Every attribute is optional; the values above are the defaults. Other
+// blocks see firewall.NAME with the defaults filled in (and family).
+//
+// The table: sets private_ipv4 and private_ipv6 (interval sets holding the
+// private and extra ranges, merged), dns_servers and dns_servers_v6; a
+// forward chain that, for packets from the interface, accepts
+// bridge-internal traffic, drops private destinations first, accepts DNS
+// (tcp and udp 53) to the DNS sets only, drops other DNS and accepts the
+// rest; an input chain that drops everything from the interface to the
+// host except replies to connections the host opened, IPv6 neighbour
+// discovery and the allow_host ports. The table's comment and every
+// rule's comment ("clawplan:NAME") mark them as clawplan's; a table of
+// that name without the mark is refused unless adopt is set.
+//
+// Talking to the kernel: github.com/google/nftables serializes the
+// objects and reads are plain netlink dumps (never the nft binary). Probe
+// reads the table at one ruleset generation and compares it semantically
+// (set contents as merged ranges, rules as nft-like text decoded from
+// their expressions, chain hooks), naming each set, chain or rule that
+// differs. Apply replaces the whole table in one transaction (create if
+// absent, delete, define) sent with the generation of a read that still
+// shows the probed table, so the kernel refuses it (ERESTART) if anything
+// changed in between; a change to this table since the probe refuses the
+// apply, an unrelated one (Docker's rules) only causes a re-check. Snapshot
+// keeps the table's objects as netlink attributes in JSON and Restore
+// replays them in one transaction.
+//
+// Persistence: persist_file holds only this table ("table", "delete
+// table", definition: no flush ruleset), and nftables_conf gets one
+// include line (created when missing). Notes say whether nftables.service
+// is enabled and warn when nftables_conf flushes the whole ruleset.
+//
+// The network namespace: the caller's own, unless CLAWPLAN_FIREWALL_NETNS
+// names another by path, or SetNetNS points one resource elsewhere (tests).
+package firewall

@@ -1,0 +1,126 @@
+package firewall
+
+import (
+	"errors"
+
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// liveTable is one table as the kernel holds it, read at one ruleset
+// generation. Msgs is empty when the table does not exist.
+type liveTable struct {
+	Gen  uint32
+	Msgs []rawMsg
+}
+
+// readTable reads the table consistently: it reads the generation before
+// and after the dumps and retries when a commit landed in between.
+func readTable(c *netlink.Conn, family uint8, name string) (liveTable, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		before, err := generation(c)
+		if err != nil {
+			return liveTable{}, err
+		}
+		msgs, err := dumpTable(c, family, name)
+		if err != nil {
+			return liveTable{}, err
+		}
+		after, err := generation(c)
+		if err != nil {
+			return liveTable{}, err
+		}
+		if before == after {
+			return liveTable{Gen: before, Msgs: msgs}, nil
+		}
+	}
+	return liveTable{}, errors.New("the nftables ruleset kept changing while clawplan read it; try again")
+}
+
+// dumpTable returns the table, its sets with their elements, its chains
+// and its rules (in chain order), or nothing when the table is absent.
+func dumpTable(c *netlink.Conn, family uint8, name string) ([]rawMsg, error) {
+	named := func(t uint16, s string) netlink.Attribute {
+		return netlink.Attribute{Type: t, Data: []byte(s + "\x00")}
+	}
+	tables, err := get(c, unix.NFT_MSG_GETTABLE, family, false, named(unix.NFTA_TABLE_NAME, name))
+	if err != nil || len(tables) == 0 {
+		return nil, err
+	}
+	out := tables[:1]
+	sets, err := get(c, unix.NFT_MSG_GETSET, family, true, named(unix.NFTA_SET_TABLE, name))
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ofTable(sets, unix.NFTA_SET_TABLE, name) {
+		out = append(out, s)
+		elems, err := get(c, unix.NFT_MSG_GETSETELEM, family, true,
+			named(unix.NFTA_SET_ELEM_LIST_TABLE, name), named(unix.NFTA_SET_ELEM_LIST_SET, s.str(unix.NFTA_SET_NAME)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, elems...)
+	}
+	for _, q := range []struct {
+		msg, attr uint16
+	}{{unix.NFT_MSG_GETCHAIN, unix.NFTA_CHAIN_TABLE}, {unix.NFT_MSG_GETRULE, unix.NFTA_RULE_TABLE}} {
+		objs, err := get(c, q.msg, family, true, named(q.attr, name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ofTable(objs, q.attr, name)...)
+	}
+	return out, nil
+}
+
+// ofTable keeps the objects of one table (older kernels ignore the filter).
+func ofTable(objs []rawMsg, tableAttr uint16, name string) []rawMsg {
+	var out []rawMsg
+	for _, o := range objs {
+		if o.str(tableAttr) == name {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// replayMessages turns a dumped table into the requests that recreate it:
+// table, sets with their elements, chains, then rules (which refer to both).
+func replayMessages(msgs []rawMsg) ([]netlink.Message, error) {
+	var out []netlink.Message
+	for _, phase := range []map[uint16]bool{
+		{unix.NFT_MSG_NEWTABLE: true},
+		{unix.NFT_MSG_NEWSET: true, unix.NFT_MSG_NEWSETELEM: true},
+		{unix.NFT_MSG_NEWCHAIN: true},
+		{unix.NFT_MSG_NEWRULE: true},
+	} {
+		for _, m := range msgs {
+			if !phase[m.Type] {
+				continue
+			}
+			req, err := m.replayable().request()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, req)
+		}
+	}
+	return out, nil
+}
+
+// replaceMessages is the transaction that replaces the table with body
+// (or just deletes it when body is empty): create-if-absent, delete, then
+// the new definition. Either the old table or the new one is in force at
+// every moment, never neither.
+func replaceMessages(family uint8, name string, body []netlink.Message) ([]netlink.Message, error) {
+	nameAttr, err := netlink.MarshalAttributes([]netlink.Attribute{{Type: unix.NFTA_TABLE_NAME, Data: []byte(name + "\x00")}})
+	if err != nil {
+		return nil, err
+	}
+	hdr := func(t uint16, f netlink.HeaderFlags) netlink.Message {
+		return netlink.Message{Header: netlink.Header{Type: nftType(t), Flags: netlink.Request | netlink.Acknowledge | f},
+			Data: append(nfgen(family), nameAttr...)}
+	}
+	out := []netlink.Message{hdr(unix.NFT_MSG_NEWTABLE, netlink.Create), hdr(unix.NFT_MSG_DELTABLE, 0)}
+	return append(out, body...), nil
+}
