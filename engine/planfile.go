@@ -70,10 +70,10 @@ func (sp *SavedPlan) Options(environ []string) config.Options {
 	return config.Options{Vars: sp.Vars, Environ: environ}
 }
 
-// Verify checks a saved plan against this session, which loaded its
+// VerifySaved checks a saved plan against this session, which loaded its
 // manifest: the checksum (tampering), the manifest and variables, and,
 // after re-planning, every fingerprint. It returns the fresh plan to apply.
-func (s *Session) Verify(sp *SavedPlan, fresh func() (*Plan, error)) (*Plan, error) {
+func (s *Session) VerifySaved(sp *SavedPlan, fresh func() (*Plan, error)) (*Plan, error) {
 	want := sp.Checksum
 	sp.Checksum = ""
 	if !hmac.Equal([]byte(want), []byte(s.checksum(*sp))) {

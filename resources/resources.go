@@ -206,3 +206,19 @@ type Synthesizer interface {
 type Replacer interface {
 	Replace(current State) (Change, error)
 }
+
+// Check is the outcome of one functional test of the live host, with the
+// evidence a reviewer needs to believe it.
+type Check struct {
+	Name     string `json:"name"`
+	Passed   bool   `json:"passed"`
+	Evidence string `json:"evidence"`
+}
+
+// Verifier is a Resource with functional tests that `clawplan verify`
+// (and `apply -verify`) runs against the live host: the seed's checks that
+// the gateway listens on loopback only, that sandboxes reach the internet
+// but not the LAN, that the LLM answers, that the audit finds 0 critical.
+type Verifier interface {
+	Verify(ctx context.Context, h *Host) []Check
+}

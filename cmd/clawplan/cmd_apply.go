@@ -23,6 +23,7 @@ type ApplyCommand struct {
 	targets, replace stringList
 	parallel         int
 	confirmWithin    time.Duration
+	verify           bool
 }
 
 // Synopsis implements cli.Command.
@@ -44,6 +45,8 @@ Options:
   -replace ADDR            Recreate ADDR even if unchanged (repeatable)
   -var NAME=VALUE          Set a variable (repeatable); also -var-file FILE, CLAWPLAN_VAR_NAME
   -parallelism N           Apply at most N resources at once (default 4)
+  -verify                  After applying, run 'clawplan verify'; if a check fails,
+                           roll the apply back and exit 1
   -confirm-within DURATION Keep the change only if 'clawplan confirm' runs within
                            DURATION (e.g. 60s); otherwise restore it automatically,
                            even if this process dies. For firewall and network changes.
@@ -59,6 +62,7 @@ func (c *ApplyCommand) Run(args []string) int {
 	fs.Var(&c.replace, "replace", "recreate `ADDR`")
 	fs.IntVar(&c.parallel, "parallelism", 4, "apply at most `N` resources at once")
 	fs.DurationVar(&c.confirmWithin, "confirm-within", 0, "revert unless confirmed within `DURATION`")
+	fs.BoolVar(&c.verify, "verify", false, "run the functional tests after applying; roll back if one fails")
 	fs.Usage = func() { fmt.Fprint(c.Err, c.Help()) }
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -139,7 +143,7 @@ func (c *ApplyCommand) fromPlanFile(ctx context.Context, path string) (*engine.S
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := s.Verify(sp, func() (*engine.Plan, error) {
+	p, err := s.VerifySaved(sp, func() (*engine.Plan, error) {
 		return s.Plan(ctx, engine.PlanOptions{Targets: sp.Targets, Replace: sp.Replace})
 	})
 	if err != nil {
@@ -176,6 +180,11 @@ func (c *ApplyCommand) apply(ctx context.Context, s *engine.Session, p *engine.P
 	}
 	c.outf("\nApply complete! Resources: %d added, %d changed, %d destroyed. Generation %d.\n",
 		p.Summary.Add, p.Summary.Change, p.Summary.Destroy, res.Generation)
+	if c.verify {
+		if code := c.verifyOrRollback(ctx, s, res.Generation); code != exitOK {
+			return code
+		}
+	}
 	if c.confirmWithin > 0 {
 		return c.awaitConfirm(ctx, s, res.Generation)
 	}
@@ -184,4 +193,19 @@ func (c *ApplyCommand) apply(ctx context.Context, s *engine.Session, p *engine.P
 
 func (m *Meta) progressf(format string, args ...any) {
 	fmt.Fprint(m.Err, m.redact(fmt.Sprintf(format, args...)))
+}
+
+// verifyOrRollback runs the functional tests after an apply and returns
+// the host to the previous generation if one fails.
+func (c *ApplyCommand) verifyOrRollback(ctx context.Context, s *engine.Session, gen int) int {
+	c.outf("\nVerifying the host:\n")
+	results, ok := s.Verify(ctx)
+	c.printChecks(results, ok)
+	if ok {
+		return exitOK
+	}
+	if _, err := s.Rollback(ctx, gen-1); err != nil {
+		return c.errorf("a check failed, and rolling back generation %d failed too: %v", gen, err)
+	}
+	return c.errorf("a check failed: rolled back to generation %d", gen-1)
 }

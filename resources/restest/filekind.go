@@ -168,3 +168,15 @@ func (f *File) Restore(_ context.Context, h *resources.Host, s resources.Snapsho
 func (f *File) Ownership() (json.RawMessage, error) { return json.Marshal(f.Path) }
 
 func fsMode(m uint64) fs.FileMode { return fs.FileMode(m) }
+
+// Verify implements resources.Verifier: the file on the host holds the
+// declared content.
+func (f *File) Verify(_ context.Context, h *resources.Host) []resources.Check {
+	cur, err := h.ReadFile(f.Path)
+	ok := err == nil && cur.Exists && string(cur.Content) == f.Content
+	ev := fmt.Sprintf("%s holds the declared %d bytes", f.Path, len(f.Content))
+	if !ok {
+		ev = fmt.Sprintf("%s does not hold the declared content (exists: %v, err: %v)", f.Path, cur.Exists, err)
+	}
+	return []resources.Check{{Name: "content", Passed: ok, Evidence: ev}}
+}
