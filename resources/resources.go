@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -221,4 +222,22 @@ type Check struct {
 // but not the LAN, that the LLM answers, that the audit finds 0 critical.
 type Verifier interface {
 	Verify(ctx context.Context, h *Host) []Check
+}
+
+// ImportedBlock is one block an Importer found on the host: its name, and
+// a function that writes its attributes and nested blocks.
+type ImportedBlock struct {
+	Name string
+	// Comment, if set, is written above the block (what was found, what
+	// to review).
+	Comment string
+	Write   func(body *hclwrite.Body)
+}
+
+// Importer is a Kind that describes what it finds on a host as blocks of
+// its type, so `clawplan import` can write a manifest for an existing,
+// hand-built host: planned against the same host, it shows no changes.
+// Secrets are imported as references to where they live, never as values.
+type Importer interface {
+	Import(ctx context.Context, h *Host) ([]ImportedBlock, error)
 }

@@ -45,6 +45,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		"confirm":    func() (cli.Command, error) { return &ConfirmCommand{Meta: meta}, nil },
 		"graph":      func() (cli.Command, error) { return &GraphCommand{meta}, nil },
 		"verify":     func() (cli.Command, error) { return &VerifyCommand{Meta: meta}, nil },
+		"import":     func() (cli.Command, error) { return &ImportCommand{Meta: meta}, nil },
 		"fmt":        func() (cli.Command, error) { return &FmtCommand{meta}, nil },
 		"version":    func() (cli.Command, error) { return &VersionCommand{meta}, nil },
 		"__watchdog": func() (cli.Command, error) { return &WatchdogCommand{meta}, nil },
@@ -73,6 +74,7 @@ Commands:
   rollback   Finish an interrupted apply, or return to an earlier generation
   confirm    Keep a change applied with -confirm-within
   verify     Run the functional tests against the live host
+  import     Write a manifest describing an existing host
   graph      Print the dependency graph in DOT
   fmt        Rewrite manifests in canonical style
   version    Print the version
