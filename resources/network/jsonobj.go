@@ -57,22 +57,23 @@ func parseObject(src []byte) (*jsonObject, error) {
 	}
 }
 
-// describeJSONError turns a decoding error into a sentence with the line
+// describeJSONError turns a decoding error into a clause with the line
 // and column where it happened.
 func describeJSONError(src []byte, err error) error {
 	var syn *json.SyntaxError
 	if !errors.As(err, &syn) {
-		return err
+		return fmt.Errorf("it is not valid JSON (%v)", err)
 	}
+	// Offset counts the bytes read, the offending one included.
 	line, col := 1, 1
-	for _, c := range src[:min(int(syn.Offset), len(src))] {
+	for _, c := range src[:min(max(int(syn.Offset)-1, 0), len(src))] {
 		if c == '\n' {
 			line, col = line+1, 1
 		} else {
 			col++
 		}
 	}
-	return fmt.Errorf("line %d, column %d: %v", line, col, syn)
+	return fmt.Errorf("it is not valid JSON (line %d, column %d: %v)", line, col, syn)
 }
 
 // replace returns the document with member i's value replaced by raw.

@@ -86,7 +86,7 @@ func (v *validator) iface() {
 			"%q is not an interface name: names are 1-15 characters of letters, digits, '-', '_' and '.', for example \"ens18\" or \"eth0.100\". `ip -br link` lists the host's interfaces.", name)
 	}
 	if len(v.cfg.Addresses) == 0 {
-		v.errorf(v.at.at("addresses"), "Missing addresses",
+		v.errorf(v.at.at("interface"), "Missing addresses",
 			"The netplan file gives interface %q a static address, and this block has none. Add addresses = [\"192.168.1.50/24\"] (address and prefix length).", name)
 	}
 }
