@@ -43,6 +43,7 @@ func (s *Secret) Apply(ctx context.Context, h *resources.Host, c resources.Chang
 		return err
 	}
 	s.setApplied(v)
+	h.ForgetMemo("secret.value:" + s.addr.Name)
 	h.Log.Debug("secret delivered", "addr", s.addr.String(), "value", valueFP(h, v), "files", len(s.filePaths(u.Home)))
 	return nil
 }
