@@ -124,15 +124,24 @@ func (s *Session) applyRun(ctx context.Context, p *Plan, run *state.Run) (*Apply
 		a, _ := resources.ParseAddr(n)
 		res.Applied = append(res.Applied, a)
 	}
+	// Restart what the changes call for, once, now that all of them are in.
+	// A restart that fails means the new state does not run: restore
+	// everything and restart again on the old state.
+	refreshed, err := s.refresh(ctx, triggers)
+	res.Refreshed = refreshed
+	if err != nil {
+		restored, rerr := s.restoreAll(ctx, run, snapOrder, snapped, resByAddr)
+		if rerr == nil {
+			s.refresh(context.WithoutCancel(ctx), triggers)
+		}
+		a := triggers[len(refreshed)]
+		return res, &ApplyError{Addr: a, Err: err, Restored: restored, RestoreErr: rerr}
+	}
 	if err := s.recordOwnership(p, resByAddr); err != nil {
 		return res, err
 	}
-	gen, err := s.Store.AddGeneration(run, applied)
-	if err != nil {
-		return res, err
-	}
+	gen, err := s.Store.AddGeneration(run, applied, triggers)
 	res.Generation = gen
-	res.Refreshed, err = s.refresh(ctx, triggers)
 	return res, err
 }
 
@@ -316,6 +325,7 @@ func (s *Session) refresh(ctx context.Context, triggers []resources.Addr) ([]res
 		rf, isRefresher := r.(resources.Refresher)
 		if !ok || !isRefresher {
 			s.warn(fmt.Sprintf("%s was to be refreshed but is not declared or cannot refresh; dropped", a))
+			done = append(done, a)
 			continue
 		}
 		s.emit(a, "refreshing", nil)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -94,6 +95,7 @@ func (s *Session) rollbackTo(ctx context.Context, target int, run *state.Run) (*
 	}
 	res := &RollbackResult{From: cur, To: target}
 	var ownedBefore map[string]json.RawMessage
+	var triggers []resources.Addr
 	for i := len(gens) - 1; i >= 0; i-- {
 		g := gens[i]
 		if g.N <= target || g.RolledBack {
@@ -113,12 +115,19 @@ func (s *Session) rollbackTo(ctx context.Context, target int, run *state.Run) (*
 			return res, err
 		}
 		ownedBefore = r.Meta.OwnedBefore
+		triggers = append(triggers, g.Triggers...)
 	}
 	if err := s.Store.SetOwned(ownedBefore); err != nil {
 		return res, err
 	}
 	if err := s.Store.MarkRolledBack(target); err != nil {
 		return res, err
+	}
+	if err := s.owe(triggers); err != nil {
+		return res, err
+	}
+	if _, err := s.refresh(ctx, dedupe(triggers)); err != nil {
+		return res, errors.Join(err, run.Finish())
 	}
 	return res, run.Finish()
 }
@@ -167,4 +176,17 @@ func (s *Session) resourceFor(a resources.Addr, records ...map[string]json.RawMe
 func EmptyConfig(stateDir string) *Config {
 	m := &config.Manifest{Settings: config.Settings{StateDir: stateDir}}
 	return &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{}, byKind: map[string][]resources.Resource{}}
+}
+
+// dedupe returns addrs without repeats, in first-seen order.
+func dedupe(addrs []resources.Addr) []resources.Addr {
+	seen := map[resources.Addr]bool{}
+	var out []resources.Addr
+	for _, a := range addrs {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,3 +257,11 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func unmount(dir string) error {
+	out, err := exec.Command("umount", dir).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("umount %s: %v %s", dir, err, out)
+	}
+	return nil
+}

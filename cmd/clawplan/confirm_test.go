@@ -60,6 +60,11 @@ func TestConfirmWatchdogRevertsWhenApplyDies(t *testing.T) {
 		t.Fatalf("a.conf right after the kill = %q", got)
 	}
 	waitFor(t, func() bool { return mustRead(t, a) == "a-new\n" })
+	// The watchdog removes the pending confirmation last, after its rollback.
+	waitFor(t, func() bool {
+		_, err := os.Stat(filepath.Join(root, "var/lib/clawplan", pendingConfirmFile))
+		return err != nil
+	})
 	if r := clawplan(t, "confirm", "--root", root, dir); r.code != exitError {
 		t.Fatal("confirm after the revert succeeded")
 	}

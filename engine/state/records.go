@@ -37,6 +37,9 @@ type Generation struct {
 	Time         time.Time `json:"time"`
 	ManifestHash string    `json:"manifest_hash"`
 	Changed      []string  `json:"changed"`
+	// Triggers are the refreshes (restarts) the apply ran; a rollback of
+	// this generation runs them again.
+	Triggers []resources.Addr `json:"triggers,omitempty"`
 	// RolledBack is set when a rollback undid this generation.
 	RolledBack bool `json:"rolled_back,omitempty"`
 }
@@ -59,7 +62,7 @@ func (s *Store) Current() (int, error) {
 }
 
 // AddGeneration records a successful apply and returns its number.
-func (s *Store) AddGeneration(run *Run, changed []string) (int, error) {
+func (s *Store) AddGeneration(run *Run, changed []string, triggers []resources.Addr) (int, error) {
 	gens, err := s.Generations()
 	if err != nil {
 		return 0, err
@@ -68,7 +71,7 @@ func (s *Store) AddGeneration(run *Run, changed []string) (int, error) {
 	if len(gens) > 0 {
 		n = gens[len(gens)-1].N + 1
 	}
-	gens = append(gens, Generation{N: n, Run: run.Meta.ID, Time: time.Now().UTC(), ManifestHash: run.Meta.ManifestHash, Changed: changed})
+	gens = append(gens, Generation{N: n, Run: run.Meta.ID, Time: time.Now().UTC(), ManifestHash: run.Meta.ManifestHash, Changed: changed, Triggers: triggers})
 	return n, writeJSON(s.path("generations.json"), gens)
 }
 

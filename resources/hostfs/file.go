@@ -1,6 +1,7 @@
 package hostfs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -164,6 +165,10 @@ func Restore(f File) error {
 			}
 		}
 		return nil
+	}
+	if cur, err := Read(f.Path); err == nil && cur.Exists && bytes.Equal(cur.Content, f.Content) &&
+		cur.Mode == f.Mode && cur.UID == f.UID && cur.GID == f.GID {
+		return nil // already as it was: nothing to write (the directory may even be read-only)
 	}
 	return WriteAtomic(f.Path, f.Content, f.Mode, 0o755, Owner{f.UID, f.GID})
 }

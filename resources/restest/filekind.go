@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"strconv"
 	"sync"
 
@@ -49,6 +50,7 @@ func (FileKind) Spec() hcldec.Spec {
 		"path":    &hcldec.AttrSpec{Name: "path", Type: cty.String, Required: true},
 		"content": &hcldec.AttrSpec{Name: "content", Type: cty.String, Required: true},
 		"mode":    &hcldec.AttrSpec{Name: "mode", Type: cty.String},
+		"notify":  &hcldec.AttrSpec{Name: "notify", Type: cty.List(cty.String)},
 	}
 }
 
@@ -57,6 +59,15 @@ func (FileKind) Decode(addr resources.Addr, body hcl.Body, val cty.Value) (resou
 	f := &File{addr: addr, Path: val.GetAttr("path").AsString(), Content: val.GetAttr("content").AsString(), Mode: "0644"}
 	if m := val.GetAttr("mode"); !m.IsNull() {
 		f.Mode = m.AsString()
+	}
+	if n := val.GetAttr("notify"); !n.IsNull() {
+		for _, v := range n.AsValueSlice() {
+			a, err := resources.ParseAddr(v.AsString())
+			if err != nil {
+				return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid notify address", Detail: err.Error()}}
+			}
+			f.Notify = append(f.Notify, a)
+		}
 	}
 	if _, err := strconv.ParseUint(f.Mode, 8, 32); err != nil {
 		rng := hcldec.SourceRange(body, &hcldec.AttrSpec{Name: "mode", Type: cty.String})
@@ -82,7 +93,9 @@ type File struct {
 	addr          resources.Addr
 	Path, Content string
 	Mode          string
-	orphan        bool
+	// Notify are the addresses refreshed once after an apply that changed this file.
+	Notify []resources.Addr
+	orphan bool
 }
 
 var _ resources.Resource = (*File)(nil)
@@ -115,6 +128,9 @@ func (f *File) Diff(st resources.State) (resources.Change, error) {
 		ch.Action = resources.Create
 	case string(cur.Content) != f.Content || resources.ModeString(cur.Mode) != f.Mode:
 		ch.Action = resources.Update
+	}
+	if ch.Action != resources.NoOp {
+		ch.Triggers = f.Notify
 	}
 	if !f.orphan && ch.Action != resources.NoOp {
 		ch.Files = []resources.FileDiff{{Path: f.Path, Before: string(cur.Content), After: f.Content}}
@@ -179,4 +195,25 @@ func (f *File) Verify(_ context.Context, h *resources.Host) []resources.Check {
 		ev = fmt.Sprintf("%s does not hold the declared content (exists: %v, err: %v)", f.Path, cur.Exists, err)
 	}
 	return []resources.Check{{Name: "content", Passed: ok, Evidence: ev}}
+}
+
+// Refresh implements resources.Refresher, standing in for a service
+// restart: it appends a line to PATH.refreshed, so tests can count
+// restarts. If PATH holds "refresh-fails", it fails instead (a restart of
+// a service whose new config is broken).
+func (f *File) Refresh(_ context.Context, h *resources.Host) error {
+	full, err := h.Path(f.Path)
+	if err != nil {
+		return err
+	}
+	if b, _ := os.ReadFile(full); string(b) == "refresh-fails" {
+		return fmt.Errorf("%s: the service does not start with this configuration", f.Path)
+	}
+	log, err := os.OpenFile(full+".refreshed", os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	_, err = log.WriteString("refreshed\n")
+	return err
 }
