@@ -127,8 +127,11 @@ func (t tableSpec) objects() ([]rawMsg, error) {
 			Hooknum: c.hook, Priority: nftables.ChainPriorityFilter, Policy: ptr(nftables.ChainPolicyAccept)})
 	}
 	for _, r := range t.Rules {
-		conn.AddRule(&nftables.Rule{Table: tbl, Chain: chains[r.Chain], Exprs: r.Exprs,
-			UserData: userdata.AppendString(nil, userdata.TypeComment, rulePrefix+r.Name)})
+		rule := &nftables.Rule{Table: tbl, Chain: chains[r.Chain], Exprs: r.Exprs}
+		if r.Name != "" {
+			rule.UserData = userdata.AppendString(nil, userdata.TypeComment, rulePrefix+r.Name)
+		}
+		conn.AddRule(rule)
 	}
 	if err := conn.Flush(); err != nil {
 		return nil, err
