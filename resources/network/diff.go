@@ -35,6 +35,7 @@ func (n *Network) Diff(st resources.State) (resources.Change, error) {
 	p := &edits{}
 	if obs.netplan != nil {
 		n.diffNetplan(*obs.netplan, &ch, p)
+		staleEdits(obs.siblings, &ch, p)
 		if obs.note != "" {
 			ch.Notes = append(ch.Notes, obs.note)
 		}

@@ -30,6 +30,11 @@ func (o *orphan) Probe(ctx context.Context, h *resources.Host) (resources.State,
 	if err != nil {
 		return resources.State{}, err
 	}
+	if o.rec.NetplanFile != "" {
+		if obs.siblings, err = probeSiblings(h, o.addr, o.rec.NetplanFile, ""); err != nil {
+			return resources.State{}, err
+		}
+	}
 	return obs.state(h), nil
 }
 
@@ -44,6 +49,7 @@ func (o *orphan) Diff(st resources.State) (resources.Change, error) {
 	p := &edits{}
 	if obs.netplan != nil {
 		o.deleteNetplan(*obs.netplan, &ch, p)
+		staleEdits(obs.siblings, &ch, p)
 	}
 	if obs.daemon != nil {
 		if err := o.deleteDNS(*obs.daemon, &ch, p); err != nil {
@@ -105,9 +111,18 @@ func (o *orphan) deleteDNS(f hostfs.File, ch *resources.Change, p *edits) error 
 	return nil
 }
 
-// Snapshot captures the files the record names.
+// Snapshot captures the files the record names, and other netplan files
+// clawplan created for the block.
 func (o *orphan) Snapshot(ctx context.Context, h *resources.Host) (resources.Snapshot, error) {
-	return o.snapshot(h, o.rec.NetplanFile, o.rec.DockerDaemonFile)
+	paths := []string{o.rec.NetplanFile, o.rec.DockerDaemonFile}
+	if o.rec.NetplanFile != "" {
+		stale, err := stalePaths(h, o.addr, o.rec.NetplanFile)
+		if err != nil {
+			return resources.Snapshot{}, err
+		}
+		paths = append(paths, stale...)
+	}
+	return o.snapshot(h, paths...)
 }
 
 // Apply deletes what the change says.

@@ -11,6 +11,8 @@ import (
 type observed struct {
 	netplan *hostfs.File // nil when the block does not manage a netplan file
 	daemon  *hostfs.File // nil when it does not own daemon.json's "dns"
+	// siblings are the other netplan files that matter to the block.
+	siblings []sibling
 	// note says why the rendered netplan YAML was not validated.
 	note string
 }
@@ -41,9 +43,9 @@ func probeFile(h *resources.Host, p string) (*hostfs.File, error) {
 	return &f, nil
 }
 
-// state is the probe's result: the resource exists when its netplan file
-// or its "dns" key does; the fingerprint covers both files whole (bytes,
-// mode, owner), since apply rewrites them whole.
+// state is the probe's result: the resource exists when a netplan file it
+// wrote or its "dns" key does; the fingerprint covers every file apply may
+// touch, whole (bytes, mode, owner), since apply rewrites them whole.
 func (o *observed) state(h *resources.Host) resources.State {
 	fp := func(f *hostfs.File) []byte {
 		if f == nil {
@@ -51,16 +53,21 @@ func (o *observed) state(h *resources.Host) resources.State {
 		}
 		return []byte(h.FileFingerprint(*f))
 	}
-	return resources.State{
-		Exists:      o.exists(),
-		Fingerprint: h.Fingerprint(fp(o.netplan), fp(o.daemon)),
-		Private:     o,
+	parts := [][]byte{fp(o.netplan), fp(o.daemon)}
+	for _, s := range o.siblings {
+		parts = append(parts, []byte(s.path), fp(&s.file))
 	}
+	return resources.State{Exists: o.exists(), Fingerprint: h.Fingerprint(parts...), Private: o}
 }
 
 func (o *observed) exists() bool {
 	if o.netplan != nil && o.netplan.Exists {
 		return true
+	}
+	for _, s := range o.siblings {
+		if s.stale {
+			return true
+		}
 	}
 	if o.daemon == nil || !o.daemon.Exists {
 		return false

@@ -38,6 +38,9 @@ func (n *Network) Probe(ctx context.Context, h *resources.Host) (resources.State
 		return resources.State{}, err
 	}
 	if obs.netplan != nil {
+		if obs.siblings, err = probeSiblings(h, n.addr, n.cfg.NetplanFile, n.cfg.Interface); err != nil {
+			return resources.State{}, err
+		}
 		content := renderNetplan(n.addr, n.cfg, originOf(*obs.netplan))
 		if obs.note, err = checkNetplan(ctx, h, n.addr, n.cfg.NetplanFile, content); err != nil {
 			return resources.State{}, err
@@ -51,9 +54,18 @@ func (n *Network) Apply(ctx context.Context, h *resources.Host, c resources.Chan
 	return applyChange(ctx, h, n, c)
 }
 
-// Snapshot captures both managed files as they are now.
+// Snapshot captures the managed files, and the files of this block's that
+// apply may delete, as they are now.
 func (n *Network) Snapshot(ctx context.Context, h *resources.Host) (resources.Snapshot, error) {
-	return n.snapshot(h, n.netplanPath(), n.daemonPath())
+	paths := []string{n.netplanPath(), n.daemonPath()}
+	if n.cfg.ManagesNetplan() {
+		stale, err := stalePaths(h, n.addr, n.cfg.NetplanFile)
+		if err != nil {
+			return resources.Snapshot{}, err
+		}
+		paths = append(paths, stale...)
+	}
+	return n.snapshot(h, paths...)
 }
 
 // ownership is what a network block records it owns: the files it manages.

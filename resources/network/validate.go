@@ -28,6 +28,9 @@ func (n *Network) Validate() hcl.Diagnostics {
 	if n.set["docker_dns"] {
 		v.dockerDNS()
 		v.daemonFile()
+	} else if n.set["docker_daemon_file"] {
+		v.warnf(n.at.at("docker_daemon_file"), "docker_daemon_file without docker_dns",
+			"This block sets no docker_dns, so it does not touch %s. Add docker_dns, or remove docker_daemon_file.", n.cfg.DockerDaemonFile)
 	}
 	return v.diags
 }

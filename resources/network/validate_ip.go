@@ -92,7 +92,7 @@ func (v *validator) nameservers() {
 	v.ipList("nameservers", v.cfg.Nameservers, func(a netip.Addr, at *hcl.Range) {
 		if !a.IsLoopback() && len(v.prefixes(a.Is4())) == 0 {
 			v.warnf(at, "Nameserver of another IP family",
-				"nameserver %s is %s, but addresses has no %s address: the host reaches it only if it learns a route some other way (router advertisements). Prefer a %s resolver.", a, family(a), family(a), familyOther(a))
+				"nameserver %s is %s, but addresses has no %s address: the host reaches it only if it learns a route some other way (router advertisements). Prefer an %s resolver.", a, family(a), family(a), familyOther(a))
 		}
 	})
 }

@@ -82,6 +82,7 @@ func TestValidateDiagnostics(t *testing.T) {
 		{"docker dns loopback", block(`docker_dns = ["127.0.0.53"]`), "Loopback DNS server for containers", true, 2, "", "1.1.1.1"},
 		{"docker dns duplicate", block(`docker_dns = ["1.1.1.1", "1.1.1.1"]`), "Duplicate IP address", false, 2, "", ""},
 		{"docker dns zone", block(`docker_dns = ["fe80::1%eth0"]`), "Invalid IP address", false, 2, "", "zone"},
+		{"daemon file alone", block(iface, addr, `docker_daemon_file = "/etc/docker/daemon.json"`), "docker_daemon_file without docker_dns", true, 4, "", "Add docker_dns"},
 		{"daemon file path", block(`docker_dns = ["1.1.1.1"]`, `docker_daemon_file = "/etc/docker/"`), "Invalid file path", false, 3, "", ""},
 		{"null element", block(iface, `addresses = ["192.0.2.10/24", null]`), "Null in addresses", false, 3, "null", ""},
 	}
