@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/clawplan/clawplan/resources"
@@ -174,4 +176,10 @@ func errContains(t *testing.T, err error, want ...string) {
 
 func readErr(h *resources.Host, p string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(h.Root, p))
+}
+
+// owner is "uid:gid" of fi.
+func owner(fi os.FileInfo) string {
+	st := fi.Sys().(*syscall.Stat_t)
+	return fmt.Sprintf("%d:%d", st.Uid, st.Gid)
 }
