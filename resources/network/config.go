@@ -38,8 +38,9 @@ var attrTypes = map[string]cty.Type{
 	"docker_daemon_file": cty.String,
 }
 
-// netplanAttrs are the attributes that end up in the netplan file.
-var netplanAttrs = []string{"interface", "addresses", "gateway", "nameservers", "renderer", "netplan_file"}
+// netplanSettings are the attributes that configure netplan for the
+// interface the block names.
+var netplanSettings = []string{"addresses", "gateway", "nameservers", "renderer", "netplan_file"}
 
 // ObjectType is the type of the value other blocks see as network.NAME.
 var ObjectType = cty.Object(attrTypes)

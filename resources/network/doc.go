@@ -13,16 +13,21 @@
 // It is the model the other kinds copy, so each step of a resource's life
 // lives in its own small file:
 //
-//	kind.go      the Kind: schema, decoding, registration, orphans
-//	config.go    the decoded block, its defaults and what other blocks see
-//	validate.go  static checks with diagnostics on the attribute's line
-//	netplan.go   rendering the netplan YAML, reading back a current file
-//	generate.go  checking the rendered YAML with netplan's own generator
-//	daemon.go    editing one key of daemon.json, keeping every other byte
-//	probe.go     reading the host (read-only)
-//	diff.go      the plan: attribute changes, file diffs, restart notes
-//	apply.go     snapshot, apply, restore (shared with orphans)
-//	orphan.go    deleting what a removed block created
+//	kind.go           the Kind: schema, decoding, registration, orphans
+//	config.go         the decoded block, its defaults, what other blocks see
+//	where.go          source ranges, so diagnostics point at the line
+//	validate*.go      static checks; ip.go parses addresses
+//	crossvalidate.go  two blocks must not manage the same file or interface
+//	resource.go       the Resource: probe, snapshot, ownership record
+//	netplan.go        rendering the netplan YAML, reading a file back
+//	siblings.go       other netplan files that netplan merges with ours
+//	generate.go       checking the YAML with netplan's own generator
+//	jsonobj.go        editing one member of a JSON object, byte-exact
+//	daemon.go         daemon.json's "dns" key on top of it
+//	probe.go          what a probe found, its fingerprint
+//	diff.go           the plan: attribute changes, file diffs, restart notes
+//	apply.go          apply, snapshot data, restore (shared with orphans)
+//	orphan.go         deleting what a removed block created
 //
 // The netplan file is clawplan's own: its first line names the block that
 // manages it and whether clawplan created the file or took it over, so a

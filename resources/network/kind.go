@@ -12,7 +12,10 @@ import (
 
 func init() { resources.Register(Kind{}) }
 
-// Kind is the `network` block type.
+// Kind is the `network` block type. Its body has only optional attributes
+// (see Config and the package doc): interface, addresses, gateway,
+// nameservers, renderer and netplan_file for netplan; docker_dns and
+// docker_daemon_file for Docker.
 type Kind struct{}
 
 var (
@@ -37,18 +40,7 @@ func (Kind) Decode(addr resources.Addr, body hcl.Body, val cty.Value) (resources
 	}
 	// Addresses are not secrets; a `sensitive` variable used here is shown in plans.
 	val, _ = val.UnmarkDeep()
-	var diags hcl.Diagnostics
-	str := func(name string) string { return decodeString(val, name) }
-	list := func(name string) []string {
-		l, d := decodeList(val, name, at)
-		diags = append(diags, d...)
-		return l
-	}
-	cfg := Config{
-		Interface: str("interface"), Addresses: list("addresses"), Gateway: str("gateway"),
-		Nameservers: list("nameservers"), Renderer: str("renderer"), NetplanFile: str("netplan_file"),
-		DockerDNS: list("docker_dns"), DockerDaemonFile: str("docker_daemon_file"),
-	}
+	cfg, diags := decodeConfig(val, at)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -70,6 +62,22 @@ func (Kind) Orphan(addr resources.Addr, record json.RawMessage) (resources.Resou
 		return nil, fmt.Errorf("the ownership record of %s names no file", addr)
 	}
 	return &orphan{base: base{addr: addr}, rec: rec}, nil
+}
+
+// decodeConfig converts the decoded body (of type ObjectType) to a Config.
+func decodeConfig(val cty.Value, at where) (Config, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	str := func(name string) string { return decodeString(val, name) }
+	list := func(name string) []string {
+		l, d := decodeList(val, name, at)
+		diags = append(diags, d...)
+		return l
+	}
+	return Config{
+		Interface: str("interface"), Addresses: list("addresses"), Gateway: str("gateway"),
+		Nameservers: list("nameservers"), Renderer: str("renderer"), NetplanFile: str("netplan_file"),
+		DockerDNS: list("docker_dns"), DockerDaemonFile: str("docker_daemon_file"),
+	}, diags
 }
 
 func decodeString(val cty.Value, name string) string {

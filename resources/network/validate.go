@@ -60,7 +60,7 @@ func (v *validator) warnf(subject *hcl.Range, summary, detail string, args ...an
 // settings come with the interface they configure.
 func (v *validator) scope() {
 	if !v.cfg.ManagesNetplan() {
-		for _, name := range netplanAttrs[1:] {
+		for _, name := range netplanSettings {
 			if v.set[name] {
 				v.errorf(v.at.at(name), "Missing interface",
 					"%s is written to netplan for one interface, and this block names none. Add interface = \"ens18\" (`ip -br link` lists the names), or remove %s.", name, name)
