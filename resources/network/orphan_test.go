@@ -129,3 +129,20 @@ func TestOrphanRefusesBadRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestOrphanLeavesAFileRewrittenByHand: the netplan file lost clawplan's
+// marker (rewritten by hand), so it is no longer clawplan's to delete.
+func TestOrphanLeavesAFileRewrittenByHand(t *testing.T) {
+	restest.NeedRoot(t)
+	h := restest.NewHost(t)
+	o := orphanOf(t, h, decode(t, block(`interface = "ens18"`, `addresses = ["192.0.2.10/24"]`)))
+	mine := "network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n"
+	put(t, h, netplanPath, mine, 0o600, 0, 0)
+	ch := apply(t, h, o)
+	if len(ch.Files) != 0 || !strings.Contains(strings.Join(ch.Notes, "\n"), "no longer says clawplan manages it") {
+		t.Fatalf("orphan plan for a hand-written file: files %+v, notes %q", ch.Files, ch.Notes)
+	}
+	if got := get(t, h, netplanPath); string(got.Content) != mine {
+		t.Fatalf("the hand-written file changed: %q", got.Content)
+	}
+}

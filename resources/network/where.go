@@ -37,9 +37,6 @@ func locate(body hcl.Body) where {
 	return w
 }
 
-// has reports whether the block sets the attribute.
-func (w where) has(name string) bool { _, ok := w.attrs[name]; return ok }
-
 // at is the range of an attribute's value, or the block's end when unset.
 func (w where) at(name string) *hcl.Range {
 	if r, ok := w.attrs[name]; ok {
