@@ -88,6 +88,7 @@ func ofTable(objs []rawMsg, tableAttr uint16, name string) []rawMsg {
 // table, sets with their elements, chains, then rules (which refer to both).
 func replayMessages(msgs []rawMsg) ([]netlink.Message, error) {
 	var out []netlink.Message
+	setID := uint32(0)
 	for _, phase := range []map[uint16]bool{
 		{unix.NFT_MSG_NEWTABLE: true},
 		{unix.NFT_MSG_NEWSET: true, unix.NFT_MSG_NEWSETELEM: true},
@@ -98,7 +99,13 @@ func replayMessages(msgs []rawMsg) ([]netlink.Message, error) {
 			if !phase[m.Type] {
 				continue
 			}
-			req, err := m.replayable().request()
+			o := m.replayable()
+			if o.Type == unix.NFT_MSG_NEWSET {
+				// The kernel requires a transaction-local set id; dumps carry none.
+				setID++
+				o.Attrs = append(o.Attrs, rawAttr{Type: unix.NFTA_SET_ID, Data: be32(setID)})
+			}
+			req, err := o.request()
 			if err != nil {
 				return nil, err
 			}
