@@ -40,9 +40,9 @@ func TestMissingSources(t *testing.T) {
 	os.Unsetenv("CPT_UNSET_VAR")
 	t.Setenv("CPT_EMPTY", "")
 	cases := map[string][]string{
-		`source { env = "CPT_UNSET_VAR" }`:            {"secret.s: environment variable CPT_UNSET_VAR is not set; export it or change source"},
-		`source { env = "CPT_EMPTY" }`:                {"secret.s: the value from environment variable CPT_EMPTY is empty"},
-		`source { file = "/etc/clawplan/missing" }`:   {"secret.s: source file /etc/clawplan/missing does not exist"},
+		`source { env = "CPT_UNSET_VAR" }`:             {"secret.s: environment variable CPT_UNSET_VAR is not set; export it or change source"},
+		`source { env = "CPT_EMPTY" }`:                 {"secret.s: the value from environment variable CPT_EMPTY is empty"},
+		`source { file = "/etc/clawplan/missing" }`:    {"secret.s: source file /etc/clawplan/missing does not exist"},
 		`source { command = ["cpt-no-such-command"] }`: {"secret.s:", "not found in PATH"},
 	}
 	for src, want := range cases {

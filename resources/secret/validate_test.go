@@ -171,7 +171,9 @@ func (g gatewayStandIn) Export() cty.Value         { return g.export }
 func (g gatewayStandIn) Probe(context.Context, *resources.Host) (resources.State, error) {
 	return resources.State{}, nil
 }
-func (g gatewayStandIn) Diff(resources.State) (resources.Change, error) { return resources.Change{}, nil }
+func (g gatewayStandIn) Diff(resources.State) (resources.Change, error) {
+	return resources.Change{}, nil
+}
 func (g gatewayStandIn) Snapshot(context.Context, *resources.Host) (resources.Snapshot, error) {
 	return resources.Snapshot{}, nil
 }
