@@ -197,16 +197,23 @@ func (s *Session) planNodes(opts PlanOptions) ([]planNode, error) {
 			return nil, fmt.Errorf("-replace %s: no such resource in the manifest (resources: %v)", r, s.Config.Addrs())
 		}
 	}
+	owned, err := s.Store.Owned()
+	if err != nil {
+		return nil, err
+	}
 	var nodes []planNode
 	for _, r := range s.Config.Resources {
 		if keep == nil || keep[r.Addr().String()] {
+			if rm, ok := r.(resources.Remembering); ok && owned[r.Addr().String()] != nil {
+				rm.Remember(owned[r.Addr().String()])
+			}
 			nodes = append(nodes, planNode{res: r})
 		}
 	}
 	if keep != nil {
 		return nodes, nil
 	}
-	orphans, err := s.orphans()
+	orphans, err := s.orphans(owned)
 	return append(nodes, orphans...), err
 }
 
@@ -236,11 +243,7 @@ func (s *Session) targetSet(targets []string) (map[string]bool, error) {
 }
 
 // orphans rebuilds the resources clawplan owns that the manifest dropped.
-func (s *Session) orphans() ([]planNode, error) {
-	owned, err := s.Store.Owned()
-	if err != nil {
-		return nil, err
-	}
+func (s *Session) orphans(owned map[string]json.RawMessage) ([]planNode, error) {
 	var nodes []planNode
 	for _, key := range sortedKeys(owned) {
 		a, err := resources.ParseAddr(key)

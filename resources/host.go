@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -135,7 +136,7 @@ func (h *Host) FileFingerprint(f hostfs.File) string {
 	if !f.Exists {
 		return h.Fingerprint([]byte("absent"))
 	}
-	meta := []byte{byte(f.Mode >> 8), byte(f.Mode), byte(f.UID), byte(f.UID >> 8), byte(f.GID), byte(f.GID >> 8)}
+	meta := fmt.Appendf(nil, "%o %d %d", f.Mode.Perm(), f.UID, f.GID)
 	return h.Fingerprint([]byte("file"), f.Content, meta)
 }
 

@@ -161,6 +161,13 @@ type Owner interface {
 	Ownership() (json.RawMessage, error)
 }
 
+// Remembering is an Owner that wants, before it probes, the record its
+// last successful apply left (what it owned then), to find what it must
+// clean up when its own settings moved (a renamed file, a dropped key).
+type Remembering interface {
+	Remember(record json.RawMessage)
+}
+
 // Catalog is every resource of one run, for cross-block checks.
 type Catalog interface {
 	Get(a Addr) (Resource, bool)

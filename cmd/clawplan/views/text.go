@@ -45,6 +45,7 @@ func Text(p *engine.Plan, st Style) string {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&b, "%s %s\n\n", st.paint(yellow+bold, "Warning:"), w)
 	}
+	writeQuietNotes(&b, p.Changes, st)
 	cs := visible(p.Changes)
 	if len(cs) == 0 && len(p.Pending) == 0 {
 		b.WriteString(st.paint(green+bold, "No changes.") + " The host matches the manifest.\n")
@@ -120,5 +121,19 @@ func writeFile(b *strings.Builder, f resources.FileDiff, st Style) {
 			l = st.paint(dim, l)
 		}
 		fmt.Fprintf(b, "        %s\n", l)
+	}
+}
+
+// writeQuietNotes prints the notes of resources that do not change: what a
+// reviewer should know even when nothing is to be done (another file that
+// netplan merges in, a component not installed yet).
+func writeQuietNotes(b *strings.Builder, cs []resources.Change, st Style) {
+	for _, c := range cs {
+		if c.Action != resources.NoOp {
+			continue
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(b, "%s %s: %s\n", st.paint(yellow, "note:"), c.Addr, n)
+		}
 	}
 }
