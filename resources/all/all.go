@@ -6,4 +6,5 @@ package all
 import (
 	_ "github.com/clawplan/clawplan/resources/firewall"
 	_ "github.com/clawplan/clawplan/resources/network"
+	_ "github.com/clawplan/clawplan/resources/secret"
 )
