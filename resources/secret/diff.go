@@ -101,9 +101,6 @@ func (d *differ) storedValue(s *Secret, rotate bool) {
 		return
 	}
 	d.stored = true
-	if !rotate {
-		d.ch.Notes = append(d.ch.Notes, "value "+d.pr.val.why)
-	}
 }
 
 func (d *differ) dir() {

@@ -66,7 +66,7 @@ func (e *EnvFile) diffValues(pr *envProbed, d *differ) bool {
 		switch {
 		case w.Value == nil:
 			unknown = true
-			d.ch.Attrs = append(d.ch.Attrs, resources.AttrChange{Path: "env." + w.Key, Before: before, Unknown: "secret." + w.Owner + " value " + pr.why[w.Key], Sensitive: true})
+			d.ch.Attrs = append(d.ch.Attrs, resources.AttrChange{Path: "env." + w.Key, Before: before, Unknown: "secret." + w.Owner + ": " + pr.why[w.Key], Sensitive: true})
 		case !found || cur != string(w.Value):
 			d.ch.Attrs = append(d.ch.Attrs, resources.AttrChange{Path: "env." + w.Key, Before: before, After: pr.fp(w.Value), Sensitive: true})
 		}

@@ -117,7 +117,7 @@ func (s *Secret) readStored(h *resources.Host) (value, error) {
 	v.stored = f
 	switch {
 	case !f.Exists:
-		v.why = fmt.Sprintf("generated at apply: %d random %s characters, kept in the state directory", s.src.Generate.Length, s.src.Generate.Alphabet)
+		v.why = fmt.Sprintf("%d random %s characters, generated at apply and kept in the state directory", s.src.Generate.Length, s.src.Generate.Alphabet)
 	case !fits(f.Content, *s.src.Generate):
 		h.Secrets.Add(string(f.Content))
 		v.why = fmt.Sprintf("regenerated at apply: the stored value does not match length %d / alphabet %s", s.src.Generate.Length, s.src.Generate.Alphabet)
