@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -157,4 +158,40 @@ func read2(t *testing.T, p string) string {
 	b, err := os.ReadFile(p)
 	must(t, err)
 	return string(b)
+}
+
+// TestExampleManifest applies testdata/example with the placeholder values
+// of its .env.example, which must list every variable the manifest reads.
+func TestExampleManifest(t *testing.T) {
+	restest.NeedRoot(t)
+	dir, err := filepath.Abs("testdata/example")
+	must(t, err)
+	c := &cli{t: t, bin: buildCLI(t), root: t.TempDir(), manifest: dir}
+	listed := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(read2(t, filepath.Join(dir, ".env.example"))), "\n") {
+		name, _, _ := strings.Cut(l, "=")
+		listed[name] = true
+		c.env = append(c.env, l)
+	}
+	for _, m := range regexp.MustCompile(`source \{ env = "(\w+)" \}`).FindAllStringSubmatch(read2(t, filepath.Join(dir, "main.hcl")), -1) {
+		if !listed[m[1]] {
+			t.Errorf(".env.example does not list %s", m[1])
+		}
+	}
+	must(t, os.MkdirAll(filepath.Join(c.root, "etc"), 0o755))
+	must(t, os.WriteFile(filepath.Join(c.root, "etc/passwd"), []byte(testPasswd), 0o644))
+	c.run(0, "validate")
+	c.run(0, "apply", "-auto-approve")
+	c.run(0, "plan", "-detailed-exitcode")
+	for p, want := range map[string]string{
+		"home/openclaw/.openclaw/credentials/telegram-bot-token": "123456789:replace-with-the-telegram-bot-token",
+		"home/openclaw/.openclaw/credentials/lmstudio":           "replace-with-the-lm-studio-api-key",
+	} {
+		if got := read2(t, filepath.Join(c.root, p)); got != want {
+			t.Errorf("%s: %q", p, got)
+		}
+	}
+	if !strings.Contains(read2(t, filepath.Join(c.root, "home/openclaw/.openclaw/.env")), "OPENCLAW_GATEWAY_TOKEN=replace-with-a-long-random-token-48-hex-characters\n") {
+		t.Error("the gateway token is not in .env")
+	}
 }
