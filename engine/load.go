@@ -24,6 +24,7 @@ type Config struct {
 	byAddr map[resources.Addr]resources.Resource
 	byKind map[string][]resources.Resource
 	ranges map[resources.Addr]hcl.Range
+	refs   map[resources.Addr][]config.Ref
 }
 
 // Load reads the manifest at path and decodes every block. Warnings come
@@ -34,7 +35,7 @@ func Load(path string, opts config.Options) (*Config, hcl.Diagnostics) {
 		return nil, diags
 	}
 	c := &Config{Manifest: m, Graph: graph.New(), byAddr: map[resources.Addr]resources.Resource{},
-		byKind: map[string][]resources.Resource{}, ranges: map[resources.Addr]hcl.Range{}}
+		byKind: map[string][]resources.Resource{}, ranges: map[resources.Addr]hcl.Range{}, refs: map[resources.Addr][]config.Ref{}}
 	specs, d := c.specs()
 	diags = append(diags, d...)
 	if diags.HasErrors() {
@@ -86,6 +87,7 @@ func (c *Config) buildGraph(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostic
 		c.ranges[b.Addr] = b.DefRange
 		refs, d := c.Manifest.References(b, specs[b.Addr])
 		diags = append(diags, d...)
+		c.refs[b.Addr] = refs
 		for _, r := range refs {
 			c.Graph.Connect(b.Addr.String(), r.Addr.String())
 		}
@@ -161,7 +163,7 @@ func blocked(deps []string, failed map[string]bool) bool {
 
 func (c *Config) decodeBlock(b *config.Block, spec hcldec.Spec, values map[string]map[string]cty.Value) (resources.Resource, cty.Value, hcl.Diagnostics) {
 	k, _ := resources.Lookup(b.Addr.Kind)
-	val, diags := hcldec.Decode(b.Body, spec, c.Manifest.EvalContext(values))
+	val, diags := hcldec.Decode(b.Body, spec, c.Manifest.EvalContext(c.referenced(b.Addr, values)))
 	if diags.HasErrors() {
 		return nil, cty.NilVal, diags
 	}
@@ -174,6 +176,23 @@ func (c *Config) decodeBlock(b *config.Block, spec hcldec.Spec, values map[strin
 		val = ex.Export()
 	}
 	return r, val, diags
+}
+
+// referenced narrows the evaluated block values to those a refers to: a
+// context with every block would make decoding N blocks cost N squared.
+func (c *Config) referenced(a resources.Addr, values map[string]map[string]cty.Value) map[string]map[string]cty.Value {
+	out := map[string]map[string]cty.Value{}
+	for _, r := range c.refs[a] {
+		v, ok := values[r.Addr.Kind][r.Addr.Name]
+		if !ok {
+			continue
+		}
+		if out[r.Addr.Kind] == nil {
+			out[r.Addr.Kind] = map[string]cty.Value{}
+		}
+		out[r.Addr.Kind][r.Addr.Name] = v
+	}
+	return out
 }
 
 // synthesize adds the nodes no block declares (one writer per shared file).
