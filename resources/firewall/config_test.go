@@ -1,6 +1,7 @@
 package firewall
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -100,5 +101,21 @@ func TestExtraBlockedMergesIntoSets(t *testing.T) {
 	}
 	if got := strings.Join(v6.Elements, " "); got != "2001:db8::/32 fc00::/7 fe80::/10" {
 		t.Errorf("private_ipv6 = %s", got)
+	}
+}
+
+// TestExampleFirewallOnly keeps examples/firewall-only valid, and equal to
+// the defaults it spells out.
+func TestExampleFirewallOnly(t *testing.T) {
+	src, err := os.ReadFile("../../examples/firewall-only/main.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, diags := restest.Decode(t, Kind{}, string(src), nil)
+	if diags.HasErrors() || len(r.Validate()) != 0 {
+		t.Fatalf("example: %v %v", diags, r.Validate())
+	}
+	if got, want := digest(r.(*Firewall).wantM), digest(decode(t, defaultBlock).wantM); got != want {
+		t.Errorf("the example's table differs from the defaults it documents")
 	}
 }

@@ -1,0 +1,111 @@
+// Command dialer is the firewall tests' traffic tool, built static
+// (CGO_ENABLED=0) into a busybox image and into test-host namespaces:
+//
+//	dialer serve ADDR                         accept TCP on ADDR and close
+//	dialer probe TIMEOUT NAME=ADDR...          dial each once, print NAME=ok|blocked
+//	dialer loop ADDR DURATION WORKERS TIMEOUT  dial in a tight loop, print counts
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 3 {
+		fail("usage: dialer serve|probe|loop ...")
+	}
+	switch os.Args[1] {
+	case "serve":
+		serve(os.Args[2])
+	case "probe":
+		probe(duration(os.Args[2]), os.Args[3:])
+	case "loop":
+		if len(os.Args) != 6 {
+			fail("usage: dialer loop ADDR DURATION WORKERS TIMEOUT")
+		}
+		n, _ := strconv.Atoi(os.Args[4])
+		loop(os.Args[2], duration(os.Args[3]), n, duration(os.Args[5]))
+	default:
+		fail("unknown mode " + os.Args[1])
+	}
+}
+
+func serve(addr string) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fail(err.Error())
+	}
+	fmt.Println("listening", ln.Addr())
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			fail(err.Error())
+		}
+		c.Close()
+	}
+}
+
+// probe dials every target at once and prints one line per target.
+func probe(timeout time.Duration, targets []string) {
+	var wg sync.WaitGroup
+	out := make([]string, len(targets))
+	for i, t := range targets {
+		name, addr, _ := strings.Cut(t, "=")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = name + "=blocked"
+			if c, err := net.DialTimeout("tcp", addr, timeout); err == nil {
+				c.Close()
+				out[i] = name + "=ok"
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Println(strings.Join(out, " "))
+}
+
+// loop dials addr from several workers until the time is up. It prints
+// when it started and stopped (unix nanoseconds; containers share the
+// host's clock) and how many attempts connected.
+func loop(addr string, d time.Duration, workers int, timeout time.Duration) {
+	var attempts, successes atomic.Int64
+	start := time.Now()
+	fmt.Printf("start=%d\n", start.UnixNano())
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Since(start) < d {
+				attempts.Add(1)
+				if c, err := net.DialTimeout("tcp", addr, timeout); err == nil {
+					c.Close()
+					successes.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Printf("end=%d attempts=%d successes=%d\n", time.Now().UnixNano(), attempts.Load(), successes.Load())
+}
+
+func duration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		fail(err.Error())
+	}
+	return d
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "dialer:", msg)
+	os.Exit(2)
+}
