@@ -3,14 +3,10 @@ package secret
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"sync"
-	"syscall"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/account"
@@ -117,6 +113,9 @@ func writeCredential(h *resources.Host, u account.User, p string, v []byte, own 
 	}
 	defer lockPath(filepath.Dir(full))()
 	defer h.Forget(p)
+	if err := checkLinks(h.Root, full); err != nil {
+		return err
+	}
 	if path.Dir(p) == credentialsDir(u.Home) {
 		if err := fixDir(filepath.Dir(full), own); err != nil {
 			return err
@@ -129,33 +128,7 @@ func writeCredential(h *resources.Host, u account.User, p string, v []byte, own 
 	if !cur.Exists || !bytes.Equal(cur.Content, v) {
 		return hostfs.WriteAtomic(full, v, fileMode, dirMode, own)
 	}
-	return fixMode(full, cur.Mode, cur.UID, cur.GID, fileMode, own)
-}
-
-// fixDir makes an existing directory 0700 and the user's.
-func fixDir(dir string, own hostfs.Owner) error {
-	fi, err := os.Lstat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	st, _ := fi.Sys().(*syscall.Stat_t)
-	return fixMode(dir, fi.Mode().Perm(), int(st.Uid), int(st.Gid), dirMode, own)
-}
-
-// fixMode narrows the mode first, then hands the path to its owner.
-func fixMode(full string, mode fs.FileMode, uid, gid int, want fs.FileMode, own hostfs.Owner) error {
-	if mode != want {
-		if err := os.Chmod(full, want); err != nil {
-			return err
-		}
-	}
-	if uid != own.UID || gid != own.GID {
-		return os.Lchown(full, own.UID, own.GID)
-	}
-	return nil
+	return fixMode(full, fileMode, own, 0)
 }
 
 // rewriteEnv puts a rotated value into this secret's own .env lines and
@@ -168,6 +141,9 @@ func (s *Secret) rewriteEnv(h *resources.Host, u account.User, v []byte, own hos
 	}
 	defer lockPath(full)()
 	defer h.Forget(p)
+	if err := checkLinks(h.Root, full); err != nil {
+		return fmt.Errorf("%s: %w", s.addr, err)
+	}
 	cur, err := hostfs.Read(full)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.addr, err)

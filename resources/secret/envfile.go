@@ -173,6 +173,9 @@ func (e *EnvFile) Apply(ctx context.Context, h *resources.Host, c resources.Chan
 	}
 	defer lockPath(full)()
 	defer h.Forget(p)
+	if err := checkLinks(h.Root, full); err != nil {
+		return fmt.Errorf("%s: %w", e.addr, err)
+	}
 	cur, err := hostfs.Read(full)
 	if err != nil {
 		return fmt.Errorf("%s: %w", e.addr, err)
@@ -194,7 +197,7 @@ func (e *EnvFile) write(full string, cur hostfs.File, lines []envLine, own hostf
 	case e.orphan != nil && blank(lines):
 		return hostfs.Remove(full)
 	case cur.Exists && bytes.Equal(out, cur.Content):
-		return fixMode(full, cur.Mode, cur.UID, cur.GID, fileMode, own)
+		return fixMode(full, fileMode, own, 0)
 	}
 	return hostfs.WriteAtomic(full, out, fileMode, dirMode, own)
 }

@@ -2,6 +2,7 @@ package secret
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,3 +128,35 @@ func readEvents(t *testing.T, fd int) []event {
 }
 
 func unixChmod(p string, mode uint32) error { return unix.Chmod(p, mode) }
+
+// TestSymlinkedCredentialsDirRefused: the service user owns its home and
+// could point the credentials directory elsewhere; clawplan (root) must
+// neither chmod nor write through that link, at plan or apply time.
+func TestSymlinkedCredentialsDirRefused(t *testing.T) {
+	restest.NeedRoot(t)
+	h := newHost(t)
+	t.Setenv("CPT_L", "link-value-0123456789")
+	victim := filepath.Join(h.Root, "etc/victim")
+	must(t, os.MkdirAll(victim, 0o755))
+	must(t, os.MkdirAll(filepath.Join(h.Root, credDir), 0o755))
+	s := decode(t, `secret "l" {
+  source { env = "CPT_L" }
+  deliver { file = true }
+}`)
+	_, ch := restest.Plan(t, h, s) // planned while the directory was real
+	link := filepath.Join(h.Root, credDir)
+	must(t, os.RemoveAll(link))
+	must(t, os.Symlink(victim, link))
+	must(t, os.Lchown(link, 1000, 1000))
+	err := s.Apply(context.Background(), restest.Fresh(h), ch)
+	errContains(t, err, "symlink")
+	if fi, _ := os.Stat(victim); fi.Mode().Perm() != 0o755 || owner(fi) != "0:0" {
+		t.Fatalf("the link target was changed: %o %s", fi.Mode().Perm(), owner(fi))
+	}
+	if entries, _ := os.ReadDir(victim); len(entries) != 0 {
+		t.Fatalf("written through the link: %v", entries)
+	}
+	if _, err := s.Probe(context.Background(), restest.Fresh(h)); err == nil {
+		t.Fatal("a plan over a symlinked credentials directory must fail")
+	}
+}
