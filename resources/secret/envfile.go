@@ -156,7 +156,7 @@ func (e *EnvFile) Snapshot(ctx context.Context, h *resources.Host) (resources.Sn
 
 // Restore puts the .env file back as the snapshot found it.
 func (e *EnvFile) Restore(ctx context.Context, h *resources.Host, snap resources.Snapshot) error {
-	return (&Secret{}).Restore(ctx, h, snap)
+	return restoreSnapshot(h, snap)
 }
 
 // Apply writes the file once, with the values the secrets hold now (a

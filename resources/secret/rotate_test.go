@@ -119,3 +119,49 @@ func TestReplaceNonGenerated(t *testing.T) {
 		t.Fatalf("value changed")
 	}
 }
+
+// TestParallelRotations rotates several secrets of one .env at once, as the
+// engine's parallel walk does: every line ends up with its new value.
+func TestParallelRotations(t *testing.T) {
+	h := newHost(t)
+	var secrets []*Secret
+	var rs []resources.Resource
+	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
+		s := decode(t, `secret "`+n+`" {
+  source {
+    generate { length = 32 }
+  }
+  deliver { env = "CPT_`+strings.ToUpper(n)+`" }
+  deliver { file = true }
+}`)
+		secrets, rs = append(secrets, s), append(rs, s)
+	}
+	for _, r := range append(rs, synthesize(t, rs...)[0]) {
+		apply(t, h, r)
+	}
+	h2 := restest.Fresh(h)
+	changes := make([]resources.Change, len(secrets))
+	for i, s := range secrets {
+		st, err := s.Probe(context.Background(), h2)
+		must(t, err)
+		changes[i], err = s.Replace(st)
+		must(t, err)
+	}
+	errs := make(chan error, len(secrets))
+	for i, s := range secrets {
+		go func() { errs <- s.Apply(context.Background(), h2, changes[i]) }()
+	}
+	for range secrets {
+		must(t, <-errs)
+	}
+	env := read(t, h, envPath)
+	for _, s := range secrets {
+		v := read(t, h, credDir+"/"+s.addr.Name)
+		if !strings.Contains(env, "CPT_"+strings.ToUpper(s.addr.Name)+"="+v+"\n") {
+			t.Fatalf("%s: the .env line does not hold the rotated value:\n%s", s.addr, env)
+		}
+	}
+	if fi := stat(t, h, credDir); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("credentials dir %o", fi.Mode().Perm())
+	}
+}

@@ -85,6 +85,11 @@ func (s *Secret) touchedPaths(h *resources.Host) ([]string, error) {
 // and the credentials directory's mode and owner. It needs nothing but
 // the snapshot, so a new process can run it after a crash.
 func (s *Secret) Restore(ctx context.Context, h *resources.Host, snap resources.Snapshot) error {
+	return restoreSnapshot(h, snap)
+}
+
+// restoreSnapshot restores the files, then the directories, of a snapshot.
+func restoreSnapshot(h *resources.Host, snap resources.Snapshot) error {
 	var data snapData
 	if err := json.Unmarshal(snap.Data, &data); err != nil {
 		return fmt.Errorf("%s: reading snapshot: %w", snap.Addr, err)
