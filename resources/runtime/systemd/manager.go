@@ -185,5 +185,4 @@ func (m *Manager) WaitSettled(ctx context.Context, name string, settle time.Dura
 	}
 }
 
-
 func str(v any) string { s, _ := v.(string); return s }
