@@ -210,6 +210,9 @@ func (s *Secret) diffOrphan(st resources.State) (resources.Change, error) {
 	if s.orphan.Stored {
 		ch.Notes = append(ch.Notes, "forgets the generated value kept in the state directory")
 	}
+	if len(s.orphan.Env) > 0 {
+		ch.Notes = append(ch.Notes, fmt.Sprintf("its .env lines (%s) go with secret_env.%s", strings.Join(s.orphan.Env, ", "), s.orphan.User))
+	}
 	return ch, nil
 }
 
