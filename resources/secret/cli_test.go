@@ -101,6 +101,7 @@ func TestCLICanary(t *testing.T) {
 	env := filepath.Join(c.root, "home/openclaw/.openclaw/.env")
 	chattr := exec.Command("chattr", "+i", env).Run()
 	restest.Need(t, chattr == nil, "chattr +i on the test filesystem")
+	t.Cleanup(func() { exec.Command("chattr", "-i", env).Run() })
 	out := c.run(1, "apply", "-auto-approve", "-replace", "secret.gateway_token", "-log-level", "debug")
 	must(t, exec.Command("chattr", "-i", env).Run())
 	if !strings.Contains(out, "restored") || c.stored() != tokens[0] {
