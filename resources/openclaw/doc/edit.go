@@ -255,3 +255,12 @@ func selectorOnly(v *Value, conds []Cond) bool {
 	}
 	return len(conds) > 0 && v.Kind == Object && Hollow(v, conds)
 }
+
+// Index returns the index of the element segment s selects in the array
+// v, or -1.
+func Index(v *Value, s Seg) int {
+	if v == nil || v.Kind != Array {
+		return -1
+	}
+	return find(v, s)
+}
