@@ -31,12 +31,12 @@ func (r *Firewall) Apply(ctx context.Context, h *resources.Host, c resources.Cha
 		pend = fresh
 	}
 	defer h.ForgetMemo(r.memoKey())
-	if pend.table {
+	if pend.replace || len(pend.drop) > 0 {
 		var body []rawMsg
 		if c.Action != resources.Delete {
 			body = r.want
 		}
-		if err := r.replaceTable(pend.digest, body); err != nil {
+		if err := r.replaceTable(pend, body); err != nil {
 			return err
 		}
 	}
@@ -63,33 +63,45 @@ func (r *Firewall) replan(ctx context.Context, h *resources.Host) (*pending, err
 	return ch.Private.(*pending), nil
 }
 
-// replaceTable commits delete-if-present + body as one transaction at the
-// generation of a read that still shows the probed table. A commit that
+// replaceTable commits, as one transaction, the deletion of the block's
+// stale tables and delete-if-present + body for its table, at the
+// generation of a read that still shows what was probed. A commit that
 // loses a race with an unrelated change (Docker's own rules) is retried
-// after checking the table again; a change to the table itself refuses.
-func (r *Firewall) replaceTable(probed string, body []rawMsg) error {
+// after checking again; a change to the block's tables refuses.
+func (r *Firewall) replaceTable(pend *pending, body []rawMsg) error {
 	c, err := r.ns.dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	reqs, err := requests(body)
-	if err != nil {
-		return err
+	var msgs []netlink.Message
+	for _, name := range pend.drop {
+		del, err := replaceMessages(unix.NFPROTO_INET, name, nil)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, del...)
 	}
-	msgs, err := replaceMessages(unix.NFPROTO_INET, r.s.Table, reqs)
-	if err != nil {
-		return err
+	if pend.replace {
+		reqs, err := requests(body)
+		if err != nil {
+			return err
+		}
+		repl, err := replaceMessages(unix.NFPROTO_INET, r.s.Table, reqs)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, repl...)
 	}
 	if faultInjectBatch != nil {
 		msgs = faultInjectBatch(msgs)
 	}
 	for attempt := 0; attempt < 5; attempt++ {
-		live, err := readTable(c, unix.NFPROTO_INET, r.s.Table)
+		live, err := readTable(c, unix.NFPROTO_INET, r.s.Table, r.addr.String())
 		if err != nil {
 			return err
 		}
-		if digest(modelOf(live.Msgs)) != probed {
+		if live.digest() != pend.digest {
 			return fmt.Errorf("nftables table inet %s changed since it was probed (someone edited it): nothing was applied; run plan again to see the change", r.s.Table)
 		}
 		if err = commit(c, live.Gen, msgs); !errors.Is(err, errStale) {
@@ -118,28 +130,50 @@ func writeFile(h *resources.Host, f fileChange) error {
 	return nil
 }
 
-// snapshot is the table as it was (its objects, replayable) and the files
-// Apply may write, as plain JSON a new process can restore from.
+// snapshot is the block's tables as they were (their objects,
+// replayable; a table that did not exist is recorded as such) and the
+// files Apply may write, as plain JSON a new process can restore from.
 type snapshot struct {
-	NetNS   string        `json:"netns,omitempty"`
-	Family  uint8         `json:"family"`
-	Table   string        `json:"table"`
-	Exists  bool          `json:"exists"`
-	Objects []rawMsg      `json:"objects,omitempty"`
-	Files   []hostfs.File `json:"files"`
+	NetNS  string        `json:"netns,omitempty"`
+	Family uint8         `json:"family"`
+	Tables []tableSnap   `json:"tables"`
+	Files  []hostfs.File `json:"files"`
 }
 
-// Snapshot reads the table and the persisted files as they are now.
+type tableSnap struct {
+	Name    string   `json:"name"`
+	Exists  bool     `json:"exists"`
+	Objects []rawMsg `json:"objects,omitempty"`
+}
+
+func snapOf(name string, msgs []rawMsg) tableSnap {
+	t := tableSnap{Name: name, Exists: len(msgs) > 0}
+	for _, m := range msgs {
+		t.Objects = append(t.Objects, m.replayable())
+	}
+	return t
+}
+
+// Snapshot reads the tables and the persisted files as they are now.
 func (r *Firewall) Snapshot(ctx context.Context, h *resources.Host) (resources.Snapshot, error) {
 	live, err := r.readLive()
 	if err != nil {
 		return resources.Snapshot{}, err
 	}
-	s := snapshot{NetNS: string(r.ns), Family: unix.NFPROTO_INET, Table: r.s.Table, Exists: len(live.Msgs) > 0}
-	for _, m := range live.Msgs {
-		s.Objects = append(s.Objects, m.replayable())
+	s := snapshot{NetNS: string(r.ns), Family: unix.NFPROTO_INET, Tables: []tableSnap{snapOf(r.s.Table, live.Msgs)}}
+	for _, name := range live.staleNames() {
+		s.Tables = append(s.Tables, snapOf(name, live.Stale[name]))
 	}
-	for _, p := range []string{*r.s.PersistFile, r.s.NftablesConf} {
+	confPath, err := h.Path(r.s.NftablesConf)
+	if err != nil {
+		return resources.Snapshot{}, err
+	}
+	conf, err := hostfs.Snapshot(confPath)
+	if err != nil {
+		return resources.Snapshot{}, err
+	}
+	s.Files = append(s.Files, conf)
+	for _, p := range r.filePaths(conf.Content) {
 		full, err := h.Path(p)
 		if err != nil {
 			return resources.Snapshot{}, err
@@ -154,53 +188,64 @@ func (r *Firewall) Snapshot(ctx context.Context, h *resources.Host) (resources.S
 	return resources.Snapshot{Addr: r.addr, Data: data}, err
 }
 
-// Restore puts the table back as the snapshot found it (or deletes it
-// when it did not exist) in one transaction, then the files.
+// Restore puts the tables back as the snapshot found them (deleting those
+// that did not exist) in one transaction, then the files.
 func (r *Firewall) Restore(ctx context.Context, h *resources.Host, snap resources.Snapshot) error {
 	var s snapshot
 	if err := json.Unmarshal(snap.Data, &s); err != nil {
 		return fmt.Errorf("read firewall snapshot: %w", err)
 	}
 	defer h.ForgetMemo(r.memoKey())
-	if err := restoreTable(s); err != nil {
+	if err := restoreTables(s); err != nil {
 		return err
 	}
-	for _, f := range s.Files {
-		if err := hostfs.Restore(f); err != nil {
-			return fmt.Errorf("restore %s: %w", f.Path, err)
+	for i := len(s.Files) - 1; i >= 0; i-- {
+		if err := hostfs.Restore(s.Files[i]); err != nil {
+			return fmt.Errorf("restore %s: %w", s.Files[i].Path, err)
 		}
 	}
 	return nil
 }
 
-func restoreTable(s snapshot) error {
+func restoreTables(s snapshot) error {
 	c, err := netNS(s.NetNS).dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	var body []netlink.Message
-	if s.Exists {
-		if body, err = replayMessages(s.Objects); err != nil {
-			return err
+	var msgs []netlink.Message
+	for _, t := range s.Tables {
+		var body []netlink.Message
+		if t.Exists {
+			if body, err = replayMessages(t.Objects); err != nil {
+				return err
+			}
 		}
-	}
-	msgs, err := replaceMessages(s.Family, s.Table, body)
-	if err != nil {
-		return err
-	}
-	want := digest(modelOf(s.Objects))
-	for attempt := 0; attempt < 5; attempt++ {
-		live, err := readTable(c, s.Family, s.Table)
+		repl, err := replaceMessages(s.Family, t.Name, body)
 		if err != nil {
 			return err
 		}
-		if digest(modelOf(live.Msgs)) == want {
-			return nil // already as it was: nothing to put back
+		msgs = append(msgs, repl...)
+	}
+	for attempt := 0; attempt < 5; attempt++ {
+		same := true
+		gen, err := consistently(c, func() error {
+			same = true
+			for _, t := range s.Tables {
+				live, err := dumpTable(c, s.Family, t.Name)
+				if err != nil {
+					return err
+				}
+				same = same && digest(modelOf(live)) == digest(modelOf(t.Objects))
+			}
+			return nil
+		})
+		if err != nil || same {
+			return err // already as it was: nothing to put back
 		}
-		if err = commit(c, live.Gen, msgs); !errors.Is(err, errStale) {
+		if err = commit(c, gen, msgs); !errors.Is(err, errStale) {
 			return err
 		}
 	}
-	return fmt.Errorf("restore table %s: %w on every attempt", s.Table, errStale)
+	return fmt.Errorf("restore the firewall tables: %w on every attempt", errStale)
 }

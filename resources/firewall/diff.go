@@ -1,9 +1,10 @@
 package firewall
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"strings"
+	"sort"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/hostfs"
@@ -11,10 +12,14 @@ import (
 
 // pending is what Diff hands to Apply.
 type pending struct {
-	// digest is the table as probed: Apply refuses when it changed since.
+	// digest is what the block owned in the kernel when probed: Apply
+	// refuses when it changed since.
 	digest string
-	// table is set when the table is replaced (or, for Delete, deleted).
-	table bool
+	// replace is set when the block's table is replaced (deleted, when
+	// the change deletes the block).
+	replace bool
+	// drop lists the block's other tables (left by a rename) to delete.
+	drop  []string
 	files []fileChange
 }
 
@@ -44,16 +49,13 @@ func (r *Firewall) Diff(st resources.State) (resources.Change, error) {
 			"Pick another name with `table = ...`, delete it (`nft delete table inet %s`) if it is the seed's hand-made table, or set `adopt = true` to take it over",
 			r.s.Table, ownerComment(r.addr.String()), r.s.Table)
 	}
-	ch.Attrs = compareTables(r.wantM, p.model)
-	pend := &pending{digest: p.digest, table: len(ch.Attrs) > 0}
-	pend.files = r.fileChanges(p)
-	for _, f := range pend.files {
-		ch.Files = append(ch.Files, resources.FileDiff{Path: f.Path, Before: string(f.Before.Content), After: string(f.After)})
-	}
+	ch.Attrs = append(compareTables(r.wantM, p.model), staleAttrs(p.live)...)
+	pend := &pending{digest: p.digest, replace: len(ch.Attrs) > 0, drop: p.live.staleNames(), files: r.fileChanges(p)}
+	ch.Files = fileDiffs(pend.files)
 	switch {
 	case !p.model.Exists:
 		ch.Action = resources.Create
-	case pend.table || len(pend.files) > 0:
+	case pend.replace || len(pend.files) > 0:
 		ch.Action = resources.Update
 	default:
 		ch.Action = resources.NoOp
@@ -63,19 +65,60 @@ func (r *Firewall) Diff(st resources.State) (resources.Change, error) {
 	return ch, nil
 }
 
-// fileChanges lists the persisted files that differ from what the block wants.
+// staleAttrs reports the block's other tables, which go.
+func staleAttrs(l liveTable) []resources.AttrChange {
+	var out []resources.AttrChange
+	for _, name := range l.staleNames() {
+		out = append(out, resources.AttrChange{Path: "stale_table." + name, Before: "inet " + name, After: nil})
+	}
+	return out
+}
+
+// fileChanges lists what happens to the persisted files: the block's own
+// file is written (when persisting) and included from the main file;
+// files it persisted before under another name, or all of them when it no
+// longer persists, are removed with their include lines. A main file that
+// clawplan created and that is left with nothing is removed.
 func (r *Firewall) fileChanges(p *probed) []fileChange {
-	if !r.s.Persist {
-		return nil
+	want := ""
+	if r.s.Persist && !r.orphan {
+		want = *r.s.PersistFile
 	}
 	var out []fileChange
-	text := persistText(r.addr.String(), r.wantM, r.s.Table)
-	if !p.persist.Exists || string(p.persist.Content) != string(text) {
-		out = append(out, fileChange{Path: *r.s.PersistFile, Before: p.persist, After: text, Mode: 0o644})
+	conf, onlyHeader := p.conf.Content, false
+	paths := make([]string, 0, len(p.files))
+	for path := range p.files {
+		paths = append(paths, path)
 	}
-	conf := withInclude(p.conf.Content, p.conf.Exists, r.addr.String(), *r.s.PersistFile)
-	if !p.conf.Exists || string(conf) != string(p.conf.Content) {
+	sort.Strings(paths)
+	for _, path := range paths {
+		if f := p.files[path]; path != want && f.Exists && bytes.Contains(f.Content, []byte(ownerComment(r.addr.String()))) {
+			out = append(out, fileChange{Path: path, Before: f, Remove: true})
+		}
+		if path != want && hasInclude(conf, path) {
+			conf, onlyHeader = withoutInclude(conf, r.addr.String(), path)
+		}
+	}
+	if want != "" {
+		text := persistText(r.addr.String(), r.wantM, r.s.Table)
+		if f := p.files[want]; !f.Exists || !bytes.Equal(f.Content, text) {
+			out = append(out, fileChange{Path: want, Before: f, After: text, Mode: 0o644})
+		}
+		conf, onlyHeader = withInclude(conf, p.conf.Exists, r.addr.String(), want), false
+	}
+	switch {
+	case onlyHeader && p.conf.Exists:
+		out = append(out, fileChange{Path: r.s.NftablesConf, Before: p.conf, Remove: true})
+	case !bytes.Equal(conf, p.conf.Content) || (want != "" && !p.conf.Exists):
 		out = append(out, fileChange{Path: r.s.NftablesConf, Before: p.conf, After: conf, Mode: 0o755})
+	}
+	return out
+}
+
+func fileDiffs(fs []fileChange) []resources.FileDiff {
+	var out []resources.FileDiff
+	for _, f := range fs {
+		out = append(out, resources.FileDiff{Path: f.Path, Before: string(f.Before.Content), After: string(f.After)})
 	}
 	return out
 }
@@ -91,6 +134,9 @@ func (r *Firewall) notes(p *probed, owner string, owned bool) []string {
 	case owned && owner != r.addr.String():
 		n = append(n, "table inet "+r.s.Table+" was created by "+owner+"; "+r.addr.String()+" takes it over.")
 	}
+	for _, name := range p.live.staleNames() {
+		n = append(n, "table inet "+name+" is this block's table under its previous name; it is deleted in the same transaction.")
+	}
 	if !r.s.Persist {
 		return append(n, "persist = false: the table is not saved and is gone after a reboot.")
 	}
@@ -103,29 +149,23 @@ func (r *Firewall) notes(p *probed, owner string, owned bool) []string {
 }
 
 // diffOrphan deletes what a removed block owned: its table when the table
-// still names it as owner, its persisted file and its include line.
+// still names it as owner (and any other table that does), its persisted
+// files and its include lines.
 func (r *Firewall) diffOrphan(p *probed) resources.Change {
 	ch := resources.Change{Addr: r.addr, Action: resources.NoOp}
-	pend := &pending{digest: p.digest}
+	pend := &pending{digest: p.digest, drop: p.live.staleNames()}
 	owner, owned := ownerOf(p.model.Comment)
 	switch {
 	case owned && owner == r.addr.String():
-		pend.table = true
+		pend.replace = true
 		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "table", Before: "inet " + r.s.Table, After: nil})
 	case p.model.Exists:
 		ch.Notes = append(ch.Notes, fmt.Sprintf("table inet %s is not %s's any more (comment %q); it is left alone.", r.s.Table, r.addr, p.model.Comment))
 	}
-	if p.persist.Exists && strings.Contains(string(p.persist.Content), ownerComment(r.addr.String())) {
-		pend.files = append(pend.files, fileChange{Path: *r.s.PersistFile, Before: p.persist, Remove: true})
-	}
-	if p.conf.Exists && hasInclude(p.conf.Content, *r.s.PersistFile) {
-		out, remove := withoutInclude(p.conf.Content, r.addr.String(), *r.s.PersistFile)
-		pend.files = append(pend.files, fileChange{Path: r.s.NftablesConf, Before: p.conf, After: out, Remove: remove, Mode: 0o755})
-	}
-	for _, f := range pend.files {
-		ch.Files = append(ch.Files, resources.FileDiff{Path: f.Path, Before: string(f.Before.Content), After: string(f.After)})
-	}
-	if pend.table || len(pend.files) > 0 {
+	ch.Attrs = append(ch.Attrs, staleAttrs(p.live)...)
+	pend.files = r.fileChanges(p)
+	ch.Files = fileDiffs(pend.files)
+	if pend.replace || len(pend.drop) > 0 || len(pend.files) > 0 {
 		ch.Action = resources.Delete
 	}
 	ch.Private = pend

@@ -10,7 +10,7 @@ import (
 )
 
 func state(m tableModel, persist, conf hostfs.File) resources.State {
-	return resources.State{Exists: m.Exists, Private: &probed{model: m, digest: digest(m), persist: persist, conf: conf, service: "service note"}}
+	return resources.State{Exists: m.Exists, Private: &probed{model: m, digest: digest(m), conf: conf, files: map[string]hostfs.File{"/etc/nftables.d/clawplan-oc_sandbox.nft": persist}, service: "service note"}}
 }
 
 func hasNote(ch resources.Change, sub string) bool {
@@ -85,7 +85,7 @@ func TestOrphanDeletesOnlyWhatItOwns(t *testing.T) {
 	if ch.Action != resources.Delete || paths(ch.Attrs)[0] != "table" || len(ch.Files) != 2 {
 		t.Fatalf("orphan of its own table: %s %v files=%d", ch.Action, paths(ch.Attrs), len(ch.Files))
 	}
-	if p := ch.Private.(*pending); !p.table || !p.files[0].Remove || p.files[1].Remove || !strings.Contains(string(p.files[1].After), "table ip keep") {
+	if p := ch.Private.(*pending); !p.replace || !p.files[0].Remove || p.files[1].Remove || !strings.Contains(string(p.files[1].After), "table ip keep") {
 		t.Errorf("orphan plan: %+v", p)
 	}
 	taken := r.wantM

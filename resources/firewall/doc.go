@@ -44,6 +44,11 @@
 // keeps the table's objects as netlink attributes in JSON and Restore
 // replays them in one transaction.
 //
+// Renames: another inet table whose comment names the block (left by a
+// change of `table`) is deleted in the same transaction, and files it
+// persisted under another name lose their include line and go. An orphan
+// (a removed block) deletes every table and file that names it.
+//
 // Persistence: persist_file holds only this table ("table", "delete
 // table", definition: no flush ruleset), and nftables_conf gets one
 // include line (created when missing). Notes say whether nftables.service

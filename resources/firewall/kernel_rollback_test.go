@@ -134,7 +134,7 @@ func TestKernelGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	live, err := readTable(c, unix.NFPROTO_INET, "oc_sandbox")
+	live, err := readTable(c, unix.NFPROTO_INET, "oc_sandbox", "")
 	if err != nil {
 		t.Fatal(err)
 	}

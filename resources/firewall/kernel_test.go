@@ -209,3 +209,65 @@ func mustSnapshot(t *testing.T, h *resources.Host, r resources.Resource) resourc
 	}
 	return s
 }
+
+// TestKernelRenameDropsOldTable: renaming the table deletes the block's
+// old table in the same transaction, and its persisted file and include
+// line; restoring the snapshot brings all of it back.
+func TestKernelRenameDropsOldTable(t *testing.T) {
+	ns, path := newNetNS(t)
+	addForeign(t, ns)
+	h := restest.NewHost(t)
+	apply(t, h, inNS(t, path, defaultBlock), resources.Create)
+	before := ruleset(t, ns)
+	oldFile, _ := readFile(t, h, "/etc/nftables.d/clawplan-oc_sandbox.nft")
+	oldConf, _ := readFile(t, h, "/etc/nftables.conf")
+
+	renamed := inNS(t, path, `firewall "sandbox" { table = "sandbox_fw" }`)
+	snap := roundTrip(t, mustSnapshot(t, h, renamed))
+	ch := apply(t, h, renamed, resources.Create)
+	if !strings.Contains(strings.Join(paths(ch.Attrs), " "), "stale_table.oc_sandbox") || !hasNote(ch, "previous name") {
+		t.Errorf("the plan does not say the old table goes: %v %v", paths(ch.Attrs), ch.Notes)
+	}
+	if tables := nsNft(t, ns, "list", "tables"); strings.Contains(tables, "oc_sandbox") || !strings.Contains(tables, "sandbox_fw") {
+		t.Errorf("tables after the rename:\n%s", tables)
+	}
+	if _, exists := readFile(t, h, "/etc/nftables.d/clawplan-oc_sandbox.nft"); exists {
+		t.Errorf("the old persisted file is left behind")
+	}
+	conf, _ := readFile(t, h, "/etc/nftables.conf")
+	if strings.Count(conf, "include \"") != 1 || !strings.Contains(conf, "clawplan-sandbox_fw.nft") {
+		t.Errorf("main file after the rename:\n%s", conf)
+	}
+	if p := plan(t, h, renamed); p.Action != resources.NoOp {
+		t.Errorf("plan after the rename is %s: %v", p.Action, paths(p.Attrs))
+	}
+	if err := renamed.Restore(context.Background(), restest.Fresh(h), snap); err != nil {
+		t.Fatal(err)
+	}
+	file, _ := readFile(t, h, "/etc/nftables.d/clawplan-oc_sandbox.nft")
+	conf, _ = readFile(t, h, "/etc/nftables.conf")
+	if got := ruleset(t, ns); got != before || file != oldFile || conf != oldConf {
+		t.Errorf("restore after the rename: ruleset same=%v file same=%v conf same=%v", got == before, file == oldFile, conf == oldConf)
+	}
+}
+
+// TestKernelPersistOff: persist = false removes the persisted file and the
+// main file clawplan created, and keeps the table.
+func TestKernelPersistOff(t *testing.T) {
+	ns, path := newNetNS(t)
+	h := restest.NewHost(t)
+	apply(t, h, inNS(t, path, defaultBlock), resources.Create)
+	off := inNS(t, path, `firewall "sandbox" { persist = false }`)
+	ch := apply(t, h, off, resources.Update)
+	if len(ch.Attrs) != 0 || len(ch.Files) != 2 {
+		t.Errorf("persist = false plans %v and %d files", paths(ch.Attrs), len(ch.Files))
+	}
+	for _, p := range []string{"/etc/nftables.d/clawplan-oc_sandbox.nft", "/etc/nftables.conf"} {
+		if _, exists := readFile(t, h, p); exists {
+			t.Errorf("%s still there", p)
+		}
+	}
+	if !strings.Contains(nsNft(t, ns, "list", "tables"), "oc_sandbox") {
+		t.Errorf("the table went with the files")
+	}
+}

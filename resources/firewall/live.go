@@ -1,40 +1,95 @@
 package firewall
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"sort"
 
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// liveTable is one table as the kernel holds it, read at one ruleset
-// generation. Msgs is empty when the table does not exist.
+// liveTable is a block's table as the kernel holds it, read at one
+// ruleset generation. Msgs is empty when the table does not exist. Stale
+// holds other tables whose comment names the same block: what is left of
+// it after its table was renamed, which it deletes.
 type liveTable struct {
-	Gen  uint32
-	Msgs []rawMsg
+	Gen   uint32
+	Msgs  []rawMsg
+	Stale map[string][]rawMsg
 }
 
-// readTable reads the table consistently: it reads the generation before
-// and after the dumps and retries when a commit landed in between.
-func readTable(c *netlink.Conn, family uint8, name string) (liveTable, error) {
+// readTable reads the table (and, when owner is set, the stale tables of
+// that owner) consistently: it reads the generation before and after the
+// dumps and retries when a commit landed in between.
+func readTable(c *netlink.Conn, family uint8, name, owner string) (liveTable, error) {
+	var l liveTable
+	gen, err := consistently(c, func() error {
+		var err error
+		l = liveTable{Stale: map[string][]rawMsg{}}
+		if l.Msgs, err = dumpTable(c, family, name); err != nil || owner == "" {
+			return err
+		}
+		tables, err := get(c, unix.NFT_MSG_GETTABLE, family, true)
+		for _, t := range tables {
+			other := t.str(unix.NFTA_TABLE_NAME)
+			if other != name && modelOf([]rawMsg{t}).Comment == ownerComment(owner) && err == nil {
+				l.Stale[other], err = dumpTable(c, family, other)
+			}
+		}
+		return err
+	})
+	l.Gen = gen
+	return l, err
+}
+
+// consistently runs read between two reads of the ruleset generation and
+// retries until no commit landed in between; it returns that generation.
+func consistently(c *netlink.Conn, read func() error) (uint32, error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		before, err := generation(c)
 		if err != nil {
-			return liveTable{}, err
+			return 0, err
 		}
-		msgs, err := dumpTable(c, family, name)
-		if err != nil {
-			return liveTable{}, err
+		if err := read(); err != nil {
+			return 0, err
 		}
 		after, err := generation(c)
 		if err != nil {
-			return liveTable{}, err
+			return 0, err
 		}
 		if before == after {
-			return liveTable{Gen: before, Msgs: msgs}, nil
+			return before, nil
 		}
 	}
-	return liveTable{}, errors.New("the nftables ruleset kept changing while clawplan read it; try again")
+	return 0, errors.New("the nftables ruleset kept changing while clawplan read it; try again")
+}
+
+// digest identifies what a block owns in the kernel: its table's model
+// and its stale tables'. Apply compares it with the probed one.
+func (l liveTable) digest() string {
+	stale := map[string]tableModel{}
+	for name, msgs := range l.Stale {
+		stale[name] = modelOf(msgs)
+	}
+	b, _ := json.Marshal(struct {
+		Table tableModel            `json:"table"`
+		Stale map[string]tableModel `json:"stale,omitempty"`
+	}{modelOf(l.Msgs), stale})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// staleNames lists the stale tables, sorted.
+func (l liveTable) staleNames() []string {
+	var out []string
+	for name := range l.Stale {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // dumpTable returns the table, its sets with their elements, its chains

@@ -71,22 +71,43 @@ func withInclude(content []byte, exists bool, owner, path string) []byte {
 	return append(append(out, '\n'), block...)
 }
 
-// withoutInclude removes this table's include line (and its comment). It
-// reports remove when what is left is only the header clawplan wrote.
-func withoutInclude(content []byte, owner, path string) (out []byte, remove bool) {
+// withoutInclude removes this table's include line (and the comment line
+// above it). onlyHeader reports that what is left is just the header
+// clawplan writes into a main file it created.
+func withoutInclude(content []byte, owner, path string) (out []byte, onlyHeader bool) {
+	lines := strings.SplitAfter(string(content), "\n")
 	var kept []string
-	for _, line := range strings.SplitAfter(string(content), "\n") {
-		t := strings.TrimSpace(line)
-		if t == includeLine(path) || t == includeComment(owner) {
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if t == includeComment(owner) && i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == includeLine(path) {
+			i++
 			continue
 		}
-		kept = append(kept, line)
+		if t != includeLine(path) {
+			kept = append(kept, lines[i])
+		}
 	}
-	rest := strings.Join(kept, "")
-	if strings.HasPrefix(rest, confHeader) && strings.TrimSpace(strings.TrimPrefix(rest, confHeader)) == "" {
-		return nil, true
+	rest := strings.TrimRight(strings.Join(kept, ""), "\n") + "\n"
+	return []byte(rest), strings.HasPrefix(rest, confHeader) && strings.TrimSpace(strings.TrimPrefix(rest, confHeader)) == ""
+}
+
+// ourIncludes lists the files the main nftables file includes under this
+// block's comment line: its persisted table, and any it persisted before
+// persist_file or the table name changed.
+func ourIncludes(content []byte, owner string) []string {
+	var out []string
+	lines := strings.Split(string(content), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != includeComment(owner) {
+			continue
+		}
+		if f := strings.Fields(lines[i+1]); len(f) == 2 && f[0] == "include" {
+			if p, err := strconv.Unquote(f[1]); err == nil && filepath.IsAbs(p) && filepath.Clean(p) == p && strings.HasSuffix(p, ".nft") {
+				out = append(out, p)
+			}
+		}
 	}
-	return []byte(strings.TrimRight(rest, "\n") + "\n"), false
+	return out
 }
 
 func hasInclude(content []byte, path string) bool {

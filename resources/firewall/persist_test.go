@@ -72,6 +72,13 @@ func TestIncludeLine(t *testing.T) {
 	if _, remove := withoutInclude(created, owner, path); !remove {
 		t.Errorf("a file clawplan created with only its include is not removed")
 	}
+	two := withInclude(created, true, owner, "/etc/nftables.d/renamed.nft")
+	if got := ourIncludes(two, owner); len(got) != 2 || got[1] != "/etc/nftables.d/renamed.nft" {
+		t.Errorf("ourIncludes = %v", got)
+	}
+	if back, _ := withoutInclude(two, owner, path); !strings.Contains(string(back), includeComment(owner)+"\n"+includeLine("/etc/nftables.d/renamed.nft")) || hasInclude(back, path) {
+		t.Errorf("removing one include of the block took the other's comment:\n%s", back)
+	}
 	mine := withInclude(created, true, "firewall.other", "/etc/nftables.d/other.nft")
 	if back, remove := withoutInclude(mine, owner, path); remove || !hasInclude(back, "/etc/nftables.d/other.nft") || hasInclude(back, path) {
 		t.Errorf("another block's include lost:\n%s", back)

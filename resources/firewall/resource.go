@@ -69,10 +69,11 @@ func (r *Firewall) memoKey() string { return "firewall:" + string(r.ns) + ":inet
 
 // probed is what Probe found, handed to Diff.
 type probed struct {
-	model   tableModel
-	digest  string
-	persist hostfs.File
+	live    liveTable
+	model   tableModel // of the block's table
+	digest  string     // of everything the block owns in the kernel
 	conf    hostfs.File
+	files   map[string]hostfs.File // persist_file and every file our include lines name
 	service string
 }
 
@@ -83,16 +84,33 @@ func (r *Firewall) Probe(ctx context.Context, h *resources.Host) (resources.Stat
 	if err != nil {
 		return resources.State{}, fmt.Errorf("read nftables table inet %s: %w", r.s.Table, err)
 	}
-	m := modelOf(v.(liveTable).Msgs)
-	p := &probed{model: m, digest: digest(m), service: serviceNote(h)}
-	if p.persist, err = h.ReadFile(*r.s.PersistFile); err != nil {
-		return resources.State{}, err
-	}
+	live := v.(liveTable)
+	p := &probed{live: live, model: modelOf(live.Msgs), digest: live.digest(), service: serviceNote(h), files: map[string]hostfs.File{}}
 	if p.conf, err = h.ReadFile(r.s.NftablesConf); err != nil {
 		return resources.State{}, err
 	}
-	fp := h.Fingerprint([]byte(p.digest), []byte(h.FileFingerprint(p.persist)), []byte(h.FileFingerprint(p.conf)))
-	return resources.State{Exists: m.Exists, Fingerprint: fp, Private: p}, nil
+	parts := [][]byte{[]byte(p.digest), []byte(h.FileFingerprint(p.conf))}
+	for _, path := range r.filePaths(p.conf.Content) {
+		f, err := h.ReadFile(path)
+		if err != nil {
+			return resources.State{}, err
+		}
+		p.files[path] = f
+		parts = append(parts, []byte(path), []byte(h.FileFingerprint(f)))
+	}
+	return resources.State{Exists: p.model.Exists, Fingerprint: h.Fingerprint(parts...), Private: p}, nil
+}
+
+// filePaths are the persisted files the block may write or remove: its
+// persist_file and whatever its include lines in the main file name.
+func (r *Firewall) filePaths(conf []byte) []string {
+	paths := []string{*r.s.PersistFile}
+	for _, p := range ourIncludes(conf, r.addr.String()) {
+		if p != *r.s.PersistFile {
+			paths = append(paths, p)
+		}
+	}
+	return paths
 }
 
 func (r *Firewall) readLive() (liveTable, error) {
@@ -101,10 +119,10 @@ func (r *Firewall) readLive() (liveTable, error) {
 		return liveTable{}, err
 	}
 	defer c.Close()
-	return readTable(c, unix.NFPROTO_INET, r.s.Table)
+	return readTable(c, unix.NFPROTO_INET, r.s.Table, r.addr.String())
 }
 
-// digest identifies a table model; Apply compares it with the probed one.
+// digest identifies a table model.
 func digest(m tableModel) string {
 	b, _ := json.Marshal(m)
 	sum := sha256.Sum256(b)
