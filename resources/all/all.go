@@ -7,4 +7,5 @@ import (
 	_ "github.com/clawplan/clawplan/resources/firewall"
 	_ "github.com/clawplan/clawplan/resources/network"
 	_ "github.com/clawplan/clawplan/resources/secret"
+	_ "github.com/clawplan/clawplan/resources/vm"
 )

@@ -1,0 +1,129 @@
+package vm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/hostfs"
+)
+
+// accountFiles are the files useradd, usermod and groupadd write,
+// backups and lock included, restored byte for byte on rollback.
+var accountFiles = []string{
+	"/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow",
+	"/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-",
+	"/etc/subuid", "/etc/subgid", "/etc/subuid-", "/etc/subgid-", "/etc/.pwd.lock",
+}
+
+// snapshotData is the vm block's snapshot: plain JSON, so a new process
+// can restore it after a crash.
+type snapshotData struct {
+	Files []hostfs.File `json:"files"`
+	Homes []homeSnap    `json:"homes"`
+	// Unwritable are the Homebrew entries that lacked group write.
+	Unwritable []string `json:"brew_unwritable,omitempty"`
+	// Linger says whether the linger file existed (for loginctl).
+	Linger bool   `json:"linger"`
+	User   string `json:"user"`
+	// MissingPackages were not installed before; rollback keeps them
+	// installed (packages are additive) and records that here.
+	MissingPackages []string `json:"missing_packages,omitempty"`
+}
+
+// homeSnap is one home directory as it was: the home of an account that
+// did not exist is removed on restore (the apply created both).
+type homeSnap struct {
+	Path        string      `json:"path"`
+	Existed     bool        `json:"existed"`
+	Mode        os.FileMode `json:"mode,omitempty"`
+	UserExisted bool        `json:"user_existed"`
+}
+
+// Snapshot captures the account files, the linger file, the homes the
+// block may create, the .bashrc and the Homebrew permissions.
+func (v *VM) Snapshot(ctx context.Context, h *resources.Host) (resources.Snapshot, error) {
+	st, err := v.Probe(ctx, h)
+	if err != nil {
+		return resources.Snapshot{}, err
+	}
+	o := st.Private.(*observed)
+	d := snapshotData{Linger: o.linger.Exists, User: v.cfg.ServiceUser, MissingPackages: o.missing, Unwritable: o.brew.Unwritable}
+	paths := append(append([]string{}, accountFiles...), lingerDir+v.cfg.ServiceUser, "/var/mail/"+v.cfg.ServiceUser)
+	d.Homes = append(d.Homes, homeOf(v.cfg.serviceUser(), o.service))
+	if v.cfg.Homebrew {
+		paths = append(paths, v.bashrcPath(o), "/var/mail/"+brewUser)
+		d.Homes = append(d.Homes, homeOf(brewSpec(), o.brewUser))
+	}
+	for _, p := range paths {
+		full, err := h.Path(p)
+		if err != nil {
+			return resources.Snapshot{}, err
+		}
+		f, err := hostfs.Snapshot(full)
+		if err != nil {
+			return resources.Snapshot{}, err
+		}
+		d.Files = append(d.Files, f)
+	}
+	b, err := json.Marshal(d)
+	return resources.Snapshot{Addr: v.addr, Data: b}, err
+}
+
+func homeOf(want userSpec, st userState) homeSnap {
+	if st.Exists {
+		return homeSnap{Path: st.Home, Existed: st.HomeExists, Mode: st.HomeMode, UserExisted: true}
+	}
+	return homeSnap{Path: want.Home, Existed: st.HomeExists, Mode: st.HomeMode}
+}
+
+// Restore puts the accounts, lingering and permissions back as the
+// snapshot found them. Installed packages stay (see snapshotData).
+func (v *VM) Restore(ctx context.Context, h *resources.Host, s resources.Snapshot) error {
+	var d snapshotData
+	if err := json.Unmarshal(s.Data, &d); err != nil {
+		return fmt.Errorf("reading the snapshot of %s: %w", v.addr, err)
+	}
+	defer forgetAccounts(h, d.User)
+	var errs []error
+	if systemdRunning(h) && !d.Linger {
+		errs = append(errs, setLinger(ctx, h, d.User, false))
+	}
+	for _, f := range d.Files {
+		errs = append(errs, hostfs.Restore(f))
+		h.Forget(hostPath(h, f.Path))
+	}
+	for _, hs := range d.Homes {
+		errs = append(errs, restoreHome(h, hs))
+	}
+	for _, p := range d.Unwritable {
+		errs = append(errs, clearModeBits(h, p, 0o020))
+	}
+	return errors.Join(errs...)
+}
+
+// restoreHome removes a home the apply created, or puts back the mode of
+// one that existed. Only /home/NAME homes are ever removed.
+func restoreHome(h *resources.Host, hs homeSnap) error {
+	full, err := h.Path(hs.Path)
+	if err != nil {
+		return err
+	}
+	if hs.Existed {
+		if _, err := os.Stat(full); os.IsNotExist(err) {
+			return nil
+		}
+		return os.Chmod(full, hs.Mode)
+	}
+	if hs.UserExisted {
+		return nil // the apply did not create this home
+	}
+	if filepath.Dir(hs.Path) != "/home" || filepath.Base(hs.Path) == "home" {
+		return fmt.Errorf("refusing to remove %s: clawplan only removes the /home/NAME homes it created", hs.Path)
+	}
+	return os.RemoveAll(full)
+}
