@@ -69,7 +69,7 @@ func (c *Config) specs() (map[resources.Addr]hcldec.Spec, hcl.Diagnostics) {
 		k, ok := resources.Lookup(b.Addr.Kind)
 		if !ok {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Block type %q is not implemented yet", b.Addr.Kind),
-				Detail:  fmt.Sprintf("%s is a recognised block type, but this version of clawplan cannot manage it yet (implemented: %s). Remove the block or wait for a release that implements it.", b.Addr.Kind, strings.Join(resources.Kinds(), ", ")),
+				Detail:  fmt.Sprintf("%s is a recognised block type, but this version of clawplan cannot manage it yet (implemented: %s). Remove the block or wait for a release that implements it.", b.Addr.Kind, strings.Join(implementedBlockTypes(), ", ")),
 				Subject: b.DefRange.Ptr()})
 			continue
 		}
@@ -267,3 +267,15 @@ func (c *Config) Addrs() []string {
 }
 
 var _ resources.Catalog = (*Config)(nil)
+
+// implementedBlockTypes are the block types a manifest may declare that
+// this build implements (synthesized kinds such as secret_env are not).
+func implementedBlockTypes() []string {
+	var out []string
+	for _, k := range resources.Kinds() {
+		if resources.IsBlockType(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Resolve maps the host path p (absolute, as the manifest names it) to a
@@ -27,6 +28,9 @@ func Resolve(root, p string) (string, error) {
 	}
 	root = filepath.Clean(root)
 	full := filepath.Join(root, filepath.Clean(p))
+	if err := checkLinks(root, full); err != nil {
+		return "", err
+	}
 	if err := checkParents(root, full); err != nil {
 		return "", err
 	}
@@ -34,6 +38,34 @@ func Resolve(root, p string) (string, error) {
 		return "", fmt.Errorf("%s is a symlink: clawplan does not write through links; replace it with a regular file", full)
 	}
 	return full, nil
+}
+
+// checkLinks refuses a path whose existing parent directories (below the
+// root) include a symlink not owned by root. clawplan runs as root and
+// writes into directories other users own (the service user's home): a
+// link planted there, ~/.openclaw/credentials -> /etc, would otherwise turn
+// a write of a token file into a write in /etc. Links root made
+// (/var/run -> /run) are trusted.
+func checkLinks(root, full string) error {
+	rel, err := filepath.Rel(root, filepath.Dir(full))
+	if err != nil || rel == "." {
+		return nil
+	}
+	cur := root
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		cur = filepath.Join(cur, part)
+		fi, err := os.Lstat(cur)
+		if err != nil {
+			return nil // the rest does not exist yet: nothing to follow
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
+			return fmt.Errorf("%s is a symlink owned by uid %d: clawplan does not follow links other users control; replace it with a directory", cur, st.Uid)
+		}
+	}
+	return nil
 }
 
 // checkParents resolves every existing parent of full and refuses one that

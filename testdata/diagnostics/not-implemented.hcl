@@ -1,3 +1,3 @@
-vm "host" {
-  os = "ubuntu-24.04"
+notyet "host" {
+  anything = "goes"
 }

@@ -1,0 +1,40 @@
+package hostfs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestResolveRefusesLinksOthersControl(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chown a link") // unit tier: runs as root in CI
+	}
+	root := t.TempDir()
+	home := filepath.Join(root, "home/openclaw/.openclaw")
+	os.MkdirAll(home, 0o755)
+	os.Symlink(filepath.Join(root, "etc"), filepath.Join(home, "credentials"))
+	os.Lchown(filepath.Join(home, "credentials"), 1000, 1000)
+	for _, r := range []string{root, "/"} {
+		p := "/home/openclaw/.openclaw/credentials/token"
+		if r == "/" {
+			p = filepath.Join(home, "credentials/token")
+		}
+		if _, err := Resolve(r, p); err == nil || !strings.Contains(err.Error(), "owned by uid 1000") {
+			t.Fatalf("root %s: a user's link in the path was followed: %v", r, err)
+		}
+	}
+	os.Lchown(filepath.Join(home, "credentials"), 0, 0)
+	if _, err := Resolve("/", filepath.Join(home, "credentials/token")); err != nil {
+		t.Fatalf("a root-owned link was refused: %v", err)
+	}
+}
+
+func TestResolveRefusesClimbingAndRelative(t *testing.T) {
+	for _, p := range []string{"../etc/shadow", "/a/../../etc/shadow", "etc/x"} {
+		if _, err := Resolve(t.TempDir(), p); err == nil {
+			t.Errorf("%q resolved", p)
+		}
+	}
+}
