@@ -45,6 +45,9 @@ gateway "main" {
     elevated = false # no sandbox escape
     # A 32B model must not read the web: prompt injection (audit: models.small_params).
     deny = ["group:web", "browser"]
+    # Each agent sees only its own sessions: the trusted agent never reads
+    # what the untrusted reader was fed.
+    sessions_visibility = "agent"
     web_search {
       enabled = false
     }

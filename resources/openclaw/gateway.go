@@ -47,6 +47,8 @@ var gatewaySpec = attrs{
 		"deny":      attr(cty.List(cty.String)),
 		"allow":     attr(cty.List(cty.String)),
 		"web_fetch": attr(cty.Bool),
+		// Which sessions the session tools reach: self | tree | agent | all.
+		"sessions_visibility": attr(cty.String),
 		"web_search": block(attrs{
 			"enabled":     attr(cty.Bool),
 			"max_results": attr(cty.Number),
@@ -85,6 +87,7 @@ type gatewayTools struct {
 	Deny      []string `cty:"deny"`
 	Allow     []string `cty:"allow"`
 	WebFetch  *bool    `cty:"web_fetch"`
+	Sessions  *string  `cty:"sessions_visibility"`
 	WebSearch *struct {
 		Enabled    *bool     `cty:"enabled"`
 		MaxResults *int      `cty:"max_results"`
@@ -146,6 +149,7 @@ func (g *gateway) check(body hcl.Body) hcl.Diagnostics {
 	diags = append(diags, oneOf(body, str(c.MDNS, ""), []string{"off", "minimal", "full"}, "mdns")...)
 	if c.Tools != nil {
 		diags = append(diags, oneOf(body, str(c.Tools.Profile, ""), []string{"minimal", "coding", "messaging", "full"}, "tools", "profile")...)
+		diags = append(diags, oneOf(body, str(c.Tools.Sessions, ""), []string{"self", "tree", "agent", "all"}, "tools", "sessions_visibility")...)
 	}
 	if c.Port != nil && (*c.Port < 1 || *c.Port > 65535) {
 		diags = append(diags, errAt(body, "Invalid port", fmt.Sprintf("port = %d: OpenClaw takes 1-65535 (default 18789).", *c.Port), "port"))

@@ -52,6 +52,7 @@ func (g *gateway) toolClaims(c *claimer) {
 	optList(c, keys("tools", "deny"), t.Deny, "tools", "deny")
 	optList(c, keys("tools", "allow"), t.Allow, "tools", "allow")
 	optBool(c, keys("tools", "web", "fetch", "enabled"), t.WebFetch, "tools", "web_fetch")
+	optString(c, keys("tools", "sessions", "visibility"), t.Sessions, "tools", "sessions_visibility")
 	ws := t.WebSearch
 	if ws == nil {
 		return

@@ -62,11 +62,26 @@ func (c *catalog) without(a resources.Addr) *catalog {
 // a secret block as other blocks see it, resources.SecretRefType built
 // from its deliver blocks the way the secret kind exports it.
 type exportedSecret struct {
-	base
-	val cty.Value
+	addr resources.Addr
+	val  cty.Value
 }
 
-func (s *exportedSecret) Export() cty.Value { return s.val }
+func (s *exportedSecret) Export() cty.Value         { return s.val }
+func (s *exportedSecret) Addr() resources.Addr      { return s.addr }
+func (s *exportedSecret) Validate() hcl.Diagnostics { return nil }
+func (s *exportedSecret) Probe(context.Context, *resources.Host) (resources.State, error) {
+	return resources.State{}, nil
+}
+func (s *exportedSecret) Diff(resources.State) (resources.Change, error) {
+	return resources.Change{Addr: s.addr, Action: resources.NoOp}, nil
+}
+func (s *exportedSecret) Snapshot(context.Context, *resources.Host) (resources.Snapshot, error) {
+	return resources.Snapshot{Addr: s.addr}, nil
+}
+func (s *exportedSecret) Apply(context.Context, *resources.Host, resources.Change) error { return nil }
+func (s *exportedSecret) Restore(context.Context, *resources.Host, resources.Snapshot) error {
+	return nil
+}
 
 var aliasBad = regexp.MustCompile(`[^a-z0-9_-]`)
 
@@ -110,9 +125,7 @@ func decodeSecret(t testing.TB, b *hcl.Block) *exportedSecret {
 			}
 		}
 	}
-	s := &exportedSecret{val: secretRefVal(b.Labels[0], env, file)}
-	s.addr = resources.Addr{Kind: "secret", Name: b.Labels[0]}
-	return s
+	return &exportedSecret{addr: resources.Addr{Kind: "secret", Name: b.Labels[0]}, val: secretRefVal(b.Labels[0], env, file)}
 }
 
 var kindsByName = map[string]resources.Kind{

@@ -1,6 +1,7 @@
 package openclaw
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/clawplan/clawplan/resources"
@@ -38,8 +39,9 @@ func mustAddr(s string) resources.Addr {
 var ourKinds = []string{"gateway", "llm_provider", "channel", "agent", "sandbox"}
 
 func isOurs(c resources.Catalog, addr string) bool {
-	r, ok := c.Get(mustAddr(addr))
-	if !ok {
+	a := mustAddr(addr)
+	r, ok := c.Get(a)
+	if !ok || !slices.Contains(ourKinds, a.Kind) {
 		return false
 	}
 	_, ok = r.(contributor)
@@ -77,12 +79,12 @@ func policyConfig(c resources.Catalog) *policy.Config {
 	}
 	for _, r := range c.OfKind("channel") {
 		if ch, ok := r.(*channel); ok {
-			cfg.Channels = append(cfg.Channels, ch.policyView())
+			cfg.Channels = append(cfg.Channels, ch.policyView(c.Range(ch.addr)))
 		}
 	}
 	for _, r := range c.OfKind("agent") {
 		if a, ok := r.(*agent); ok {
-			cfg.Agents = append(cfg.Agents, a.policyView())
+			cfg.Agents = append(cfg.Agents, a.policyView(c.Range(a.addr)))
 		}
 	}
 	for _, r := range c.OfKind("sandbox") {
@@ -114,8 +116,8 @@ func at(addr resources.Addr, body hcl.Body, path ...string) policy.At {
 	return policy.At{Block: addr.String(), Range: rangeOf(body, path...)}
 }
 
-func blockAt(addr resources.Addr, body hcl.Body) policy.At {
-	return policy.At{Block: addr.String(), Range: body.MissingItemRange()}
+func blockAt(addr resources.Addr, rng hcl.Range) policy.At {
+	return policy.At{Block: addr.String(), Range: rng}
 }
 
 func (s *secretRef) policyRef() *policy.Ref {
@@ -144,15 +146,15 @@ func (p *provider) policyView() policy.Provider {
 	return policy.Provider{At: at(p.addr, p.body, "privacy"), ID: p.addr.Name, BaseURL: p.conf.BaseURL, LocalOnly: str(p.conf.Privacy, "") == "local-only"}
 }
 
-func (ch *channel) policyView() policy.Channel {
-	return policy.Channel{At: blockAt(ch.addr, ch.body), ID: ch.addr.Name,
+func (ch *channel) policyView(rng hcl.Range) policy.Channel {
+	return policy.Channel{At: blockAt(ch.addr, rng), ID: ch.addr.Name,
 		DMPolicy: str(ch.conf.DMPolicy, "pairing"), DMAt: at(ch.addr, ch.body, "dm_policy"),
 		GroupPolicy: str(ch.conf.GroupPolicy, "allowlist"), GroupAt: at(ch.addr, ch.body, "group_policy")}
 }
 
-func (a *agent) policyView() policy.Agent {
+func (a *agent) policyView(rng hcl.Range) policy.Agent {
 	c := a.conf
-	v := policy.Agent{At: blockAt(a.addr, a.body), ID: a.addr.Name, Primary: str(c.Model, ""), Fallbacks: c.Fallbacks,
+	v := policy.Agent{At: blockAt(a.addr, rng), ID: a.addr.Name, Primary: str(c.Model, ""), Fallbacks: c.Fallbacks,
 		ModelAt: at(a.addr, a.body, "model"), FallbacksAt: at(a.addr, a.body, "fallbacks"),
 		ElevatedAt: at(a.addr, a.body, "tools", "elevated"), LocalOnly: str(c.Privacy, "") == "local-only", Channels: c.Channels}
 	if s := c.Sandbox; s != nil {

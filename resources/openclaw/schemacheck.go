@@ -99,7 +99,26 @@ func leafErrors(ve *jsonschema.ValidationError, out *[]schemaError) {
 		}
 		return
 	}
-	*out = append(*out, schemaError{path: ve.InstanceLocation, msg: ve.ErrorKind.LocalizedString(printer)})
+	*out = append(*out, schemaError{path: ve.InstanceLocation, msg: kindMessage(ve.ErrorKind)})
+}
+
+// kindMessage says in words what a schema keyword wants.
+func kindMessage(k jsonschema.ErrorKind) string {
+	switch e := k.(type) {
+	case *kind.ExclusiveMinimum:
+		return fmt.Sprintf("%s is not accepted: the value must be greater than %s", e.Got.RatString(), e.Want.RatString())
+	case *kind.Minimum:
+		return fmt.Sprintf("%s is not accepted: the value must be at least %s", e.Got.RatString(), e.Want.RatString())
+	case *kind.ExclusiveMaximum:
+		return fmt.Sprintf("%s is not accepted: the value must be less than %s", e.Got.RatString(), e.Want.RatString())
+	case *kind.Maximum:
+		return fmt.Sprintf("%s is not accepted: the value must be at most %s", e.Got.RatString(), e.Want.RatString())
+	case *kind.Type:
+		return fmt.Sprintf("a %s is not accepted here: want %s", e.Got, strings.Join(e.Want, " or "))
+	case *kind.Required:
+		return fmt.Sprintf("missing required key(s) %s", strings.Join(e.Missing, ", "))
+	}
+	return k.LocalizedString(printer)
 }
 
 // mapErrors points each rejected location at the leaf that produced it.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/hostfs"
@@ -83,6 +84,7 @@ type writerState struct {
 	after      []byte
 	removeFile bool
 	owner      hostfs.Owner
+	shown      resources.FileDiff // the file change, credentials fingerprinted
 	parseErr   error
 	diags      hcl.Diagnostics
 	notes      []string
@@ -138,6 +140,7 @@ func (w *writer) plan(ctx context.Context, h *resources.Host, l *loaded, old rec
 	}
 	rec := st.merged.rec
 	w.owned = &rec
+	st.shown = fileDiff(h, l.path, l.file.Content, st.after, l.doc, st.merged.next)
 	if l.doc != nil && l.doc.Comments() > 0 && st.merged.changed {
 		st.notes = append(st.notes, fmt.Sprintf("%s has comments: clawplan keeps them with the keys they precede and rewrites the rest of the layout the way OpenClaw writes the file", l.path))
 	}
@@ -179,8 +182,7 @@ func (w *writer) Diff(cur resources.State) (resources.Change, error) {
 		ch.Action = resources.Delete
 	}
 	if st.merged.changed || st.removeFile {
-		sensitive := hasPlainSecrets(st.merged.next) || (st.file.Exists && plainIn(st.file.Content))
-		ch.Files = []resources.FileDiff{{Path: st.path, Before: string(st.file.Content), After: string(st.after), Sensitive: sensitive}}
+		ch.Files = []resources.FileDiff{st.shown}
 		ch.Triggers = w.triggers
 	} else if len(ch.Attrs) == 0 {
 		ch.Notes = append(ch.Notes, "openclaw.json already holds the declared values; clawplan records that it owns them")
@@ -188,9 +190,30 @@ func (w *writer) Diff(cur resources.State) (resources.Change, error) {
 	return ch, nil
 }
 
-func plainIn(content []byte) bool {
-	d, err := doc.Parse(content)
-	return err == nil && hasPlainSecrets(d)
+// fileDiff is the file change as a plan may show it: credentials written
+// in plain text are replaced by their fingerprints; if that cannot be done
+// safely, the diff is marked sensitive and carries no content at all.
+func fileDiff(h *resources.Host, path string, before, after []byte, docs ...*doc.Document) resources.FileDiff {
+	b, a := string(before), string(after)
+	var secrets []string
+	for _, d := range docs {
+		if d != nil {
+			walkSecrets(nil, d.Root, func(_ doc.Path, s string) { secrets = append(secrets, s) })
+		}
+	}
+	for _, s := range secrets {
+		fp := "(sensitive, fp " + h.Fingerprint([]byte(s)) + ")"
+		quoted := string(doc.EncodeValue(doc.StringValue(s)))
+		for _, form := range []string{quoted[1 : len(quoted)-1], s} {
+			b, a = strings.ReplaceAll(b, form, fp), strings.ReplaceAll(a, form, fp)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(b, s) || strings.Contains(a, s) {
+			return resources.FileDiff{Path: path, Sensitive: true}
+		}
+	}
+	return resources.FileDiff{Path: path, Before: b, After: a}
 }
 
 // modeAttrs adds the permission and owner fixes the audit asks for.

@@ -1,0 +1,15 @@
+secret "gateway_token" {
+  source { env = "T" }
+  deliver { env = "OPENCLAW_GATEWAY_TOKEN" }
+}
+
+gateway "main" {
+  auth_token = secret.gateway_token
+}
+sandbox "default" {
+  mode = "non-main"
+}
+channel "telegram" {
+  dm_policy  = "open"
+  allow_from = ["*"]
+}

@@ -1,0 +1,12 @@
+secret "gateway_token" {
+  source { env = "T" }
+  deliver { env = "OPENCLAW_GATEWAY_TOKEN" }
+}
+
+gateway "main" {
+  auth_token = secret.gateway_token
+}
+channel "telegram" {
+  dm_policy  = "allowlist"
+  allow_from = ["123456789"]
+}

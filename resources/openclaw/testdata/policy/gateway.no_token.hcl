@@ -1,0 +1,3 @@
+gateway "main" {
+  auth_mode = "token"
+}
