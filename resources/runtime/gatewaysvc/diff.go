@@ -69,11 +69,12 @@ func (s *Service) versionAttrs(o *observed, ch *resources.Change) {
 		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "openclaw_version", Before: orNil(in.OpenClaw), After: s.set.Version})
 	}
 	if !in.nodeOK(s.set.Version) {
-		a := resources.AttrChange{Path: "node_version", Before: orNil(in.Node), After: "node@" + s.set.Node + " (" + in.nodeRequirement(s.set.Version) + ")"}
+		a := resources.AttrChange{Path: "node_version", Before: orNil(in.Node), After: "node@" + s.set.Node}
 		if in.Node != "" && !in.NodeBin {
 			a.Before = in.Node + " (binary missing)"
 		}
 		ch.Attrs = append(ch.Attrs, a)
+		ch.Notes = append(ch.Notes, fmt.Sprintf("OpenClaw %s needs Node %s; npm installs node@%s beside it.", s.set.Version, in.nodeRequirement(s.set.Version), s.set.Node))
 	}
 	if !o.acct.Exists {
 		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "install_prefix", After: o.paths.prefix,
@@ -81,16 +82,19 @@ func (s *Service) versionAttrs(o *observed, ch *resources.Change) {
 	}
 }
 
-// unitAttrs shows the unit key by key, and the file as a diff.
+// unitAttrs shows the unit as a file diff and, when it exists, key by key.
 func (s *Service) unitAttrs(o *observed, ch *resources.Change) {
 	want := s.desiredUnit(o.acct.Home)
 	if o.unit.Exists && bytes.Equal(o.unit.Content, want) {
 		return
 	}
+	ch.Files = append(ch.Files, resources.FileDiff{Path: o.paths.unit, Before: string(o.unit.Content), After: string(want)})
+	if !o.unit.Exists {
+		return // the file shows every key
+	}
 	for _, k := range systemd.Compare(o.opts, systemd.Render(s.unitParams(o.acct.Home))) {
 		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "unit." + k.Key, Before: values(k.Before), After: values(k.After)})
 	}
-	ch.Files = append(ch.Files, resources.FileDiff{Path: o.paths.unit, Before: string(o.unit.Content), After: string(want)})
 }
 
 // stateAttrs shows lingering, enablement and the running state.

@@ -31,8 +31,8 @@ func TestFreshHostPlan(t *testing.T) {
 			t.Fatalf("%s should be unknown with a reason: %+v", p, a)
 		}
 	}
-	if _, ok := attr(ch, "unit.Service.ExecStart"); !ok || len(ch.Files) != 1 {
-		t.Fatalf("the unit should show key by key and as a file: %+v", ch)
+	if len(ch.Files) != 1 || !strings.Contains(ch.Files[0].After, "RestartPreventExitStatus=78\n") {
+		t.Fatalf("a new unit should show as a file: %+v", ch)
 	}
 	if !slices.Contains(ch.Triggers, svc.Addr()) {
 		t.Fatalf("a created gateway must trigger its own start: %v", ch.Triggers)
