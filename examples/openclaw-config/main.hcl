@@ -110,11 +110,14 @@ sandbox "default" {
   scope            = "agent"
   workspace_access = "rw"
   image_tag        = "openclaw-sandbox:custom"
-  network          = "bridge" # behind the firewall's private-range drop
-  user             = "1000:1000"
-  binds            = ["/home/openclaw/.openclaw/workspace:/home/openclaw/.openclaw/workspace:rw"]
-  read_only_root   = true
-  cap_drop         = ["ALL"]
-  pids_limit       = 256
-  memory           = "2g"
+
+  docker {
+    network        = "bridge" # behind the firewall's private-range drop
+    user           = "1000:1000"
+    binds          = ["/home/openclaw/.openclaw/workspace:/home/openclaw/.openclaw/workspace:rw"]
+    read_only_root = true
+    cap_drop       = ["ALL"]
+    pids_limit     = 256
+    memory         = "2g"
+  }
 }

@@ -116,19 +116,19 @@ func TestSecretAttributesTakeReferencesOnly(t *testing.T) {
 // Validation catches what 2026.9.6 rejects before any file is written.
 func TestStaticChecks(t *testing.T) {
 	for src, want := range map[string]string{
-		`gateway "main" { bind = "127.0.0.1" }`:                                       `use one of ["loopback" "lan"`,
-		`gateway "main" { bind = "custom" }`:                                          "custom_bind_host goes with",
-		`channel "telegram" { dm_policy = "allowlist" }`:                              "Allowlist without entries",
-		`channel "irc" {}`:                                                            "Unknown channel",
-		`channel "discord" { group_allow_from = ["1"] }`:                              "No group allowlist",
-		`sandbox "default" { network = "host" }`:                                      "Sandbox network not allowed",
-		`sandbox "default" { binds = ["/var/run/docker.sock:/var/run/docker.sock"] }`: "Dangerous bind mount",
-		`sandbox "default" { binds = ["rel:/x"] }`:                                    "Relative bind source",
-		`sandbox "other" {}`:                                                          `Only sandbox "default"`,
-		`agent "x" { max_concurrent = 1 }`:                                            `Only for agent "defaults"`,
-		`agent "defaults" { channels = ["telegram"] }`:                                "Only for named agents",
-		`agent "Bad Id" {}`:                                                           "Invalid agent id",
-		`llm_provider "p" { base_url = "ftp://x" }`:                                   "Invalid base_url",
+		`gateway "main" { bind = "127.0.0.1" }`:                                                         `use one of ["loopback" "lan"`,
+		`gateway "main" { bind = "custom" }`:                                                            "custom_bind_host goes with",
+		`channel "telegram" { dm_policy = "allowlist" }`:                                                "Allowlist without entries",
+		`channel "irc" {}`:                                                                              "Unknown channel",
+		`channel "discord" { group_allow_from = ["1"] }`:                                                "No group allowlist",
+		"sandbox \"default\" {\n docker { network = \"host\" }\n}":                                      "Sandbox network not allowed",
+		"sandbox \"default\" {\n docker { binds = [\"/var/run/docker.sock:/var/run/docker.sock\"] }\n}": "Dangerous bind mount",
+		"sandbox \"default\" {\n docker { binds = [\"rel:/x\"] }\n}":                                    "Relative bind source",
+		`sandbox "other" {}`:                                                                            `Only sandbox "default"`,
+		`agent "x" { max_concurrent = 1 }`:                                                              `Only for agent "defaults"`,
+		`agent "defaults" { channels = ["telegram"] }`:                                                  "Only for named agents",
+		`agent "Bad Id" {}`:                                                                             "Invalid agent id",
+		`llm_provider "p" { base_url = "ftp://x" }`:                                                     "Invalid base_url",
 		`llm_provider "p" {
   base_url = "http://127.0.0.1:1/v1"
   models = [{ id = "a", name = "" }]

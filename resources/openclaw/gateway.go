@@ -3,6 +3,7 @@ package openclaw
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/openclaw/policy"
@@ -36,6 +37,10 @@ var gatewaySpec = attrs{
 	"update_check":     attr(cty.Bool),
 	"catalog_refresh":  attr(cty.Bool),
 	"security_policy":  attr(cty.Map(cty.String)),
+	// For the service side (gateway_service): where to install OpenClaw
+	// and which Node.js package to install beside it.
+	"install_prefix": attr(cty.String),
+	"node":           attr(cty.String),
 	"control_ui": block(attrs{
 		"enabled":         attr(cty.Bool),
 		"allowed_origins": attr(cty.List(cty.String)),
@@ -73,6 +78,8 @@ type gatewayConf struct {
 	UpdateCheck     *bool             `cty:"update_check"`
 	CatalogRefresh  *bool             `cty:"catalog_refresh"`
 	SecurityPolicy  map[string]string `cty:"security_policy"`
+	InstallPrefix   *string           `cty:"install_prefix"`
+	Node            *string           `cty:"node"`
 	ControlUI       *struct {
 		Enabled        *bool    `cty:"enabled"`
 		AllowedOrigins []string `cty:"allowed_origins"`
@@ -159,6 +166,9 @@ func (g *gateway) check(body hcl.Body) hcl.Diagnostics {
 	}
 	if v := g.version(); !versionPattern.MatchString(v) {
 		diags = append(diags, errAt(body, "Invalid OpenClaw version", fmt.Sprintf("openclaw_version = %q: want a release such as %q.", v, pinned()), "openclaw_version"))
+	}
+	if p := str(c.InstallPrefix, "/"); !strings.HasPrefix(p, "/") {
+		diags = append(diags, errAt(body, "Relative install_prefix", fmt.Sprintf("install_prefix = %q must be an absolute path.", p), "install_prefix"))
 	}
 	if str(c.AuthMode, "token") == "none" && g.token != nil {
 		diags = append(diags, errAt(body, "auth_token without auth", "auth_mode = \"none\" ignores auth_token; use auth_mode = \"token\".", "auth_token"))

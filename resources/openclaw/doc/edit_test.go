@@ -1,6 +1,7 @@
 package doc
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -144,5 +145,20 @@ func TestFromGoToGo(t *testing.T) {
 	m := ToGo(d.Root).(map[string]any)
 	if m["n"].(interface{ String() string }).String() != "1234567890123456789" || m["h"].(interface{ String() string }).String() != "16" {
 		t.Errorf("ToGo = %#v", m)
+	}
+}
+
+func TestPathJSON(t *testing.T) {
+	p := Path{{Key: "models"}, {Where: []Cond{{Field: []string{"id"}, Value: "q/3"}}}, {Key: "name"}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `["models",{"where":[{"field":["id"],"value":"q/3"}]},"name"]` {
+		t.Fatalf("json: %s", b)
+	}
+	var back Path
+	if err := json.Unmarshal(b, &back); err != nil || back.String() != p.String() {
+		t.Fatalf("round trip: %v %s", err, back)
 	}
 }

@@ -1,6 +1,7 @@
 package doc
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -142,4 +143,32 @@ func (s Seg) index(n int) (int, bool) {
 	}
 	i, err := strconv.Atoi(s.Key)
 	return i, err == nil
+}
+
+// MarshalJSON writes a key segment as a JSON string and a Where segment
+// as {"where": [...]}, so a recorded path reads ["agents", "defaults"].
+func (s Seg) MarshalJSON() ([]byte, error) {
+	if s.Where == nil {
+		return json.Marshal(s.Key)
+	}
+	return json.Marshal(struct {
+		Where []Cond `json:"where"`
+	}{s.Where})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *Seg) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*s = Seg{}
+		return json.Unmarshal(b, &s.Key)
+	}
+	var w struct {
+		Key   string `json:"key"`
+		Where []Cond `json:"where"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*s = Seg{Key: w.Key, Where: w.Where}
+	return nil
 }
