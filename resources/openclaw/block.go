@@ -109,16 +109,69 @@ func setNested(m map[string]any, path []string, v any) {
 // blockState is what a contributing block found at its paths.
 type blockState struct {
 	file      string
+	paths     []doc.Path
 	current   []*doc.Value // per leaf; nil when absent
 	shown     []any
 	sensitive []bool
 	parseErr  error
 	notes     []string
+	// gone counts the trailing entries that are paths the block set before
+	// and no longer claims.
+	gone int
 }
 
+// Probe reads the block's paths, and the paths it set before (the
+// writer's record) that it no longer claims: those go, and show as such.
 func (b *base) Probe(ctx context.Context, h *resources.Host) (resources.State, error) {
-	return probeLeaves(h, b.user, b.leaves)
+	gone, err := dropped(h, b.user, b.addr, b.leaves)
+	if err != nil {
+		return resources.State{}, err
+	}
+	st, err := probeLeaves(h, b.user, append(append([]leaf(nil), b.leaves...), gone...))
+	if err != nil {
+		return st, err
+	}
+	st.Private.(*blockState).gone = len(gone)
+	return st, nil
 }
+
+// dropped returns, as valueless leaves, the paths the writer's record
+// says addr set and that addr no longer claims.
+func dropped(h *resources.Host, user string, addr resources.Addr, leaves []leaf) ([]leaf, error) {
+	rec, err := recordOf(h, user)
+	if err != nil {
+		return nil, err
+	}
+	claimed := map[string]bool{}
+	for _, lf := range leaves {
+		claimed[lf.path.String()] = true
+	}
+	var out []leaf
+	for _, p := range rec.Owners[addr.String()] {
+		if !claimed[p.String()] {
+			out = append(out, leaf{path: p, owner: addr})
+		}
+	}
+	return out, nil
+}
+
+// recordOf is the writer's record for user, read once per run.
+func recordOf(h *resources.Host, user string) (record, error) {
+	v, err := h.Memo(recordMemoKey(user), func() (any, error) {
+		full, err := recordPath(h, user)
+		if err != nil {
+			return record{}, nil
+		}
+		_, rec, err := readRecord(full, user)
+		return rec, err
+	})
+	if err != nil {
+		return record{}, err
+	}
+	return v.(record), nil
+}
+
+func recordMemoKey(user string) string { return "openclaw.record:" + user }
 
 // probeLeaves reads the current values at the leaves' paths.
 func probeLeaves(h *resources.Host, user string, leaves []leaf) (resources.State, error) {
@@ -127,6 +180,9 @@ func probeLeaves(h *resources.Host, user string, leaves []leaf) (resources.State
 		return resources.State{}, err
 	}
 	st := &blockState{file: l.path, parseErr: l.parseErr}
+	for _, lf := range leaves {
+		st.paths = append(st.paths, lf.path)
+	}
 	var parts [][]byte
 	exists := false
 	for _, lf := range leaves {
@@ -164,6 +220,11 @@ func diffLeaves(addr resources.Addr, leaves []leaf, cur resources.State) (resour
 			continue
 		}
 		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: lf.path.String(), Before: st.shown[i], After: doc.ToGo(lf.value), Sensitive: st.sensitive[i]})
+	}
+	for i := len(leaves); i < len(st.current); i++ {
+		if st.current[i] != nil {
+			ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: st.paths[i].String(), Before: st.shown[i], Sensitive: st.sensitive[i]})
+		}
 	}
 	switch {
 	case len(ch.Attrs) == 0:

@@ -60,6 +60,7 @@ func load(h *resources.Host, user string) (*loaded, error) {
 func forget(h *resources.Host, user, file string) {
 	h.Forget(file)
 	h.ForgetMemo(memoKey(user))
+	h.ForgetMemo(recordMemoKey(user))
 }
 
 // secretKey matches the keys OpenClaw keeps credentials under.

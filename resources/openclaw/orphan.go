@@ -51,7 +51,7 @@ func (o *orphan) Diff(cur resources.State) (resources.Change, error) {
 	}
 	ch := resources.Change{Addr: o.addr, Action: resources.NoOp}
 	for i, lf := range o.leaves {
-		if st.current[i] != nil && !selectorLeaf(lf.path) {
+		if st.current[i] != nil {
 			ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: lf.path.String(), Before: st.shown[i], Sensitive: st.sensitive[i]})
 		}
 	}

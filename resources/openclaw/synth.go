@@ -15,6 +15,10 @@ import (
 // when any block contributes to it.
 type synthesizer struct{}
 
+// gatewayServiceKind is the runtime node that restarts gateway.NAME when a
+// file it reads changed.
+const gatewayServiceKind = "gateway_service"
+
 // contribution is one block's leaves.
 type contribution struct {
 	res    resources.Resource
@@ -110,9 +114,9 @@ func gatewaySettings(c resources.Catalog) (string, string, []resources.Addr, hcl
 			continue
 		}
 		user, version = g.user(), g.version()
-		if _, ok := r.(resources.Refresher); ok {
-			triggers = append(triggers, r.Addr())
-		}
+		// The runtime side restarts the gateway: gateway_service.NAME is
+		// the Refresher for gateway.NAME (resources/runtime).
+		triggers = append(triggers, resources.Addr{Kind: gatewayServiceKind, Name: r.Addr().Name})
 	}
 	return user, version, triggers, diags
 }

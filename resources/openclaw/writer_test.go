@@ -25,6 +25,9 @@ func TestExampleRendersAndSecondPlanIsEmpty(t *testing.T) {
 	if a := chs[w.addr].Action; a != resources.Create {
 		t.Fatalf("writer action %s, want create", a)
 	}
+	if tr := chs[w.addr].Triggers; len(tr) != 1 || tr[0].String() != "gateway_service.main" {
+		t.Fatalf("writer triggers %v, want the gateway's restart", tr)
+	}
 	tg := chs[resources.Addr{Kind: "channel", Name: "telegram"}]
 	if tg.Action != resources.Create || !hasAttr(tg, "channels.telegram.tokenFile") || !hasAttr(tg, `channels.telegram.groups["*"].requireMention`) {
 		t.Fatalf("telegram change: %+v", tg)
@@ -215,9 +218,14 @@ func TestRemovingTelegramRemovesOnlyItsPaths(t *testing.T) {
 	// The agent that routed telegram goes along; it is a binding of its own.
 	smaller := mustManifest(t, strings.Replace(cutBlock(readExample(t), `channel "telegram"`), `channels = ["telegram"]`, "", 1))
 	w2 := synth(t, smaller)
-	chs := plan(t, restest.Fresh(h), orphan, w2)
+	reader, _ := smaller.Get(resources.Addr{Kind: "agent", Name: "untrusted-reader"})
+	chs := plan(t, restest.Fresh(h), orphan, reader, w2)
 	if o := chs[tg]; o.Action != resources.Delete || !hasAttr(o, "channels.telegram.dmPolicy") {
 		t.Fatalf("orphan change: %+v", o)
+	}
+	// The agent that no longer routes telegram shows its binding going.
+	if r := chs[reader.Addr()]; r.Action != resources.Update || !attrIs(r, `bindings[agentId="untrusted-reader",match.channel="telegram"].match.channel`, `"telegram"`, "null") {
+		t.Fatalf("agent change: %+v", r)
 	}
 	apply(t, restest.Fresh(h), w2)
 	_, after := readConfig(t, h)
