@@ -109,8 +109,6 @@ func (agentKind) Decode(addr resources.Addr, body hcl.Body, val cty.Value) (reso
 	return a, diags
 }
 
-func (a *agent) named() bool { return a.addr.Name != defaultsAgent }
-
 func (a *agent) check(id string, body hcl.Body) hcl.Diagnostics {
 	c := a.conf
 	var diags hcl.Diagnostics

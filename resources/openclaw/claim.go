@@ -1,7 +1,6 @@
 package openclaw
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"sort"
@@ -9,7 +8,6 @@ import (
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/openclaw/doc"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // docName is the shared document the blocks of this package contribute to.
@@ -120,38 +118,6 @@ func selectorLeaf(p doc.Path) bool {
 	return false
 }
 
-// jsonValue converts a known cty value to JSON-compatible Go data with
-// exact numbers (json.Number), so a 19-digit integer stays exact.
-func jsonValue(v cty.Value) any {
-	if v.IsNull() {
-		return nil
-	}
-	t := v.Type()
-	switch {
-	case t == cty.String:
-		return v.AsString()
-	case t == cty.Bool:
-		return v.True()
-	case t == cty.Number:
-		return json.Number(numberText(v.AsBigFloat()))
-	case t.IsListType() || t.IsTupleType() || t.IsSetType():
-		out := []any{}
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			out = append(out, jsonValue(e))
-		}
-		return out
-	case t.IsObjectType() || t.IsMapType():
-		out := map[string]any{}
-		for it := v.ElementIterator(); it.Next(); {
-			k, e := it.Element()
-			out[k.AsString()] = jsonValue(e)
-		}
-		return out
-	}
-	return nil
-}
-
 // numberText writes a number exactly: integers in full, others in the
 // shortest form that reads back to the same value.
 func numberText(f *big.Float) string {
@@ -162,7 +128,7 @@ func numberText(f *big.Float) string {
 	return f.Text('g', -1)
 }
 
-// strings converts a list of strings, dropping nothing.
+// stringList converts a list of strings to JSON-compatible data.
 func stringList(v []string) []any {
 	out := make([]any, len(v))
 	for i, s := range v {

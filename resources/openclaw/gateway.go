@@ -111,7 +111,6 @@ type gateway struct {
 	token    *secretRef
 	braveKey *secretRef
 	levels   map[string]policy.Level
-	diags    hcl.Diagnostics
 }
 
 var (

@@ -2,7 +2,6 @@ package openclaw
 
 import (
 	"github.com/clawplan/clawplan/resources"
-	"github.com/clawplan/clawplan/resources/openclaw/policy"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -106,6 +105,3 @@ func (g *gateway) Export() cty.Value {
 func (g *gateway) CrossValidate(c resources.Catalog) hcl.Diagnostics {
 	return policyFor(c, g.addr)
 }
-
-// policyLevels is the per-rule severity the manifest chose.
-func (g *gateway) policyLevels() map[string]policy.Level { return g.levels }

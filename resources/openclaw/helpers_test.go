@@ -46,18 +46,6 @@ func (c *catalog) OfKind(kind string) []resources.Resource {
 
 func (c *catalog) Range(a resources.Addr) hcl.Range { return c.ranges[a] }
 
-// without returns a catalog without the block at a (the block removed
-// from the manifest).
-func (c *catalog) without(a resources.Addr) *catalog {
-	out := &catalog{ranges: c.ranges}
-	for _, r := range c.all {
-		if r.Addr() != a {
-			out.all = append(out.all, r)
-		}
-	}
-	return out
-}
-
 // exportedSecret stands in for the secret kind (built by another helper):
 // a secret block as other blocks see it, resources.SecretRefType built
 // from its deliver blocks the way the secret kind exports it.

@@ -104,15 +104,6 @@ func addPlainSecrets(h *resources.Host, d *doc.Document) {
 	walkSecrets(nil, d.Root, func(_ doc.Path, s string) { h.Secrets.Add(s) })
 }
 
-// hasPlainSecrets reports whether the document holds a credential in plain text.
-func hasPlainSecrets(d *doc.Document) bool {
-	found := false
-	if d != nil {
-		walkSecrets(nil, d.Root, func(doc.Path, string) { found = true })
-	}
-	return found
-}
-
 // display is a value as a plan shows it: JSON data, or a fingerprint for
 // a credential written in plain text.
 func display(h *resources.Host, p doc.Path, v *doc.Value) (any, bool) {
