@@ -4,6 +4,7 @@
 package all
 
 import (
+	_ "github.com/clawplan/clawplan/resources/cron"
 	_ "github.com/clawplan/clawplan/resources/firewall"
 	_ "github.com/clawplan/clawplan/resources/network"
 	_ "github.com/clawplan/clawplan/resources/openclaw"
