@@ -2,7 +2,6 @@ package doc
 
 import (
 	"math/big"
-	"strconv"
 	"strings"
 )
 
@@ -198,8 +197,8 @@ func numberEqual(a, b string) bool {
 
 // numberKey returns a canonical form of a finite JSON5 number literal,
 // "-0.DIGITSeEXP" with no leading or trailing zeros in DIGITS, computed
-// on the text so huge exponents cost nothing. ok is false for Infinity,
-// NaN and malformed text.
+// on the text (the exponent as a big integer), so huge exponents cost
+// nothing. ok is false for Infinity, NaN and malformed text.
 func numberKey(lit string) (string, bool) {
 	s, neg := lit, false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
@@ -212,22 +211,20 @@ func numberKey(lit string) (string, bool) {
 		}
 		s = i.Text(10)
 	}
-	mant, exp := s, int64(0)
+	mant, exp := s, new(big.Int)
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		e, err := strconv.ParseInt(s[i+1:], 10, 64)
-		if err != nil || e > 1<<40 || e < -(1<<40) {
+		if _, ok := exp.SetString(strings.TrimPrefix(s[i+1:], "+"), 10); !ok {
 			return "", false
 		}
-		mant, exp = s[:i], e
+		mant = s[:i]
 	}
 	intPart, frac, _ := strings.Cut(mant, ".")
 	digits := intPart + frac
 	if digits == "" || strings.Trim(digits, "0123456789") != "" {
 		return "", false
 	}
-	exp += int64(len(intPart))
 	trimmed := strings.TrimLeft(digits, "0")
-	exp -= int64(len(digits) - len(trimmed))
+	shift := int64(len(intPart) - (len(digits) - len(trimmed)))
 	trimmed = strings.TrimRight(trimmed, "0")
 	if trimmed == "" {
 		return "0", true
@@ -236,5 +233,5 @@ func numberKey(lit string) (string, bool) {
 	if neg {
 		sign = "-"
 	}
-	return sign + "0." + trimmed + "e" + strconv.FormatInt(exp, 10), true
+	return sign + "0." + trimmed + "e" + exp.Add(exp, big.NewInt(shift)).String(), true
 }
