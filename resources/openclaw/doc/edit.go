@@ -83,6 +83,9 @@ func Set(root *Value, p Path, v *Value, replaceFrom int) (Edit, error) {
 	if len(p) == 0 {
 		return ed, fmt.Errorf("%w: cannot replace the whole document", ErrInTheWay)
 	}
+	if len(p)+depth(v) > maxDepth {
+		return ed, fmt.Errorf("%w: the value would nest deeper than %d levels", ErrInTheWay, maxDepth)
+	}
 	cur := root
 	for i, s := range p[:len(p)-1] {
 		next, ok := child(cur, s)
@@ -263,4 +266,19 @@ func Index(v *Value, s Seg) int {
 		return -1
 	}
 	return find(v, s)
+}
+
+// depth is how many containers deep v nests.
+func depth(v *Value) int {
+	d := 0
+	for _, m := range v.Members {
+		d = max(d, depth(m.Value))
+	}
+	for _, e := range v.Elems {
+		d = max(d, depth(e.Value))
+	}
+	if v.Kind == Object || v.Kind == Array {
+		d++
+	}
+	return d
 }

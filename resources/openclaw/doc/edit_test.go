@@ -162,3 +162,21 @@ func TestPathJSON(t *testing.T) {
 		t.Fatalf("round trip: %v %s", err, back)
 	}
 }
+
+// Set never builds a document deeper than Parse reads back.
+func TestSetDepthLimit(t *testing.T) {
+	d := mustParse(t, `{}`)
+	deep := make(Path, maxDepth+1)
+	for i := range deep {
+		deep[i] = Seg{Key: "a"}
+	}
+	if _, err := Set(d.Root, deep, StringValue("x"), 0); !errors.Is(err, ErrInTheWay) {
+		t.Fatalf("deep set: %v", err)
+	}
+	if _, err := Set(d.Root, deep[:maxDepth], StringValue("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(Encode(d)); err != nil {
+		t.Fatalf("what Set built does not parse: %v", err)
+	}
+}
