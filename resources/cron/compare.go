@@ -48,8 +48,8 @@ func compare(want Spec, j *storedJob, now time.Time) []field {
 		}
 		add(path, before, text, upsert)
 	}
-	if a, b := want.Announce.view(), j.announce().view(); a != b {
-		add("announce", b, a, upsert)
+	if a, b := want.Announce, j.announce(); !sameAnnounce(a, b) {
+		add("announce", b.view(), a.view(), upsert)
 	}
 	if want.DisplayName != j.DisplayName {
 		add("display_name", optional(j.DisplayName), optional(want.DisplayName), upsert)
@@ -70,6 +70,13 @@ func compare(want Spec, j *storedJob, now time.Time) []field {
 		add("name", j.Name, want.Name, edit)
 	}
 	return out
+}
+
+func sameAnnounce(a, b *Announce) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 func scheduleMatches(want Schedule, j *storedJob) bool {
@@ -137,16 +144,14 @@ func specAttrs(s Spec, del bool) []resources.AttrChange {
 		v    any
 	}{
 		{"schedule", s.Schedule.String()}, {"session", s.Session}, {"wake", s.Wake}, {path, text},
-		{"announce", s.Announce.view()}, {"delete_after_run", s.DeleteAfterRun}, {"enabled", s.Enabled},
-	}
-	if s.Agent != "" {
-		vals = append(vals, struct {
-			path string
-			v    any
-		}{"agent", s.Agent})
+		{"delete_after_run", s.DeleteAfterRun}, {"enabled", s.Enabled},
+		{"announce", s.Announce.view()}, {"agent", optional(s.Agent)}, {"display_name", optional(s.DisplayName)},
 	}
 	out := make([]resources.AttrChange, 0, len(vals))
 	for _, x := range vals {
+		if x.v == nil {
+			continue // not declared: nothing to show
+		}
 		a := resources.AttrChange{Path: x.path, After: x.v}
 		if del {
 			a.Before, a.After = x.v, nil

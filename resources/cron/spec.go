@@ -114,10 +114,11 @@ func (a *Announce) view() any {
 	if a == nil {
 		return nil
 	}
-	if a.To == "" {
-		return a.Channel
+	v := map[string]any{"channel": a.Channel}
+	if a.To != "" {
+		v["to"] = a.To
 	}
-	return a.Channel + " -> " + a.To
+	return v
 }
 
 // payloadPath is the attribute the payload is shown as.

@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"strings"
 	"syscall"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/schema"
 	_ "modernc.org/sqlite" // the pure-Go driver: the binary stays static
 )
 
@@ -59,6 +61,9 @@ func readJobsNow(h *resources.Host, p string) (jobs, error) {
 	sidecars := presentSidecars(full)
 	defer fixSidecarOwners(full, sidecars, fi)
 	out, err := queryJobs(full, sidecars["-wal"])
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		return jobs{}, fmt.Errorf("%s has no cron_jobs table: this OpenClaw predates the SQLite job store (run `openclaw doctor --fix` as the service user to migrate ~/.openclaw/cron/jobs.json) or is not %s", p, schema.OpenClawVersion)
+	}
 	if err != nil {
 		return jobs{}, fmt.Errorf("reading OpenClaw's cron jobs from %s: %w", p, err)
 	}

@@ -146,3 +146,23 @@ func writeFile(t *testing.T, full, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestOldStore: a database without cron_jobs says how to migrate.
+func TestOldStore(t *testing.T) {
+	h := restest.NewHost(t)
+	full := filepath.Join(h.Root, dbPath("/home/openclaw"))
+	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE meta (k TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := readJobsNow(h, dbPath("/home/openclaw")); err == nil || !strings.Contains(err.Error(), "openclaw doctor --fix") {
+		t.Errorf("want a migration hint, got %v", err)
+	}
+}

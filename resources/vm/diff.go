@@ -73,7 +73,9 @@ func (v *VM) diffPackages(o *observed, w *work, ch *resources.Change) {
 		return
 	}
 	w.Install = o.missing
-	ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "packages", Before: anyList(o.installed), After: anyList(v.cfg.AllPackages())})
+	for _, p := range o.missing {
+		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "packages." + p, Before: "missing", After: "installed"})
+	}
 	ch.Notes = append(ch.Notes,
 		fmt.Sprintf("installs %d missing package(s) in one transaction: %s", len(o.missing), strings.Join(aptCommand(o.missing), " ")),
 		"packages are additive: a rollback does not uninstall them")

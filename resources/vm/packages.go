@@ -102,7 +102,10 @@ func installPackages(ctx context.Context, h *resources.Host, pkgs []string) erro
 	return nil
 }
 
+// apt runs an apt-get command, waiting up to two minutes for the dpkg
+// lock (unattended-upgrades holds it for a while on a fresh Ubuntu).
 func apt(ctx context.Context, args ...string) (string, error) {
+	args = append([]string{args[0], "-o", "DPkg::Lock::Timeout=120"}, args[1:]...)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	out, err := cmd.CombinedOutput()

@@ -29,7 +29,7 @@ func TestPackagesPlan(t *testing.T) {
 		!strings.Contains(notes, "rollback does not uninstall") {
 		t.Errorf("notes:\n%s", notes)
 	}
-	if ch.Attrs[0].Path != "packages" {
+	if ch.Attrs[0].Path != "packages.gnupg" || ch.Attrs[0].Before != "missing" || len(ch.Attrs) < 4 || ch.Attrs[3].Path != "packages.ripgrep" {
 		t.Errorf("first attr = %+v", ch.Attrs[0])
 	}
 	err := r.Apply(context.Background(), h, ch)
