@@ -181,3 +181,33 @@ func TestGatewayExport(t *testing.T) {
 		t.Fatal("control_ui missing from the export")
 	}
 }
+
+// foreignFragments is a block of another kind that contributes to
+// openclaw.json through the vocabulary's Fragmenter only.
+type foreignFragments struct {
+	exportedSecret
+	frags []resources.Fragment
+}
+
+func (f *foreignFragments) Fragments() []resources.Fragment { return f.frags }
+
+// A foreign block claiming a whole object that a block of ours writes
+// into is an overlap too; claiming a free path is merged like ours.
+func TestForeignFragments(t *testing.T) {
+	cat := mustManifest(t, `channel "telegram" {
+  dm_policy = "pairing"
+}`)
+	other := &foreignFragments{exportedSecret: exportedSecret{addr: resources.Addr{Kind: "cron", Name: "x"}}}
+	other.frags = []resources.Fragment{{Doc: "openclaw.json", Path: []string{"channels", "telegram"}, Value: "off"}}
+	cat.all = append(cat.all, other)
+	_, diags := synthesizer{}.Synthesize(cat)
+	if msg := renderDiags(diags); !strings.Contains(msg, "cron.x") || !strings.Contains(msg, "channel.telegram") {
+		t.Fatalf("prefix overlap: %s", msg)
+	}
+	other.frags = []resources.Fragment{{Doc: "openclaw.json", Path: []string{"cron", "enabled"}, Value: true}}
+	h := newHost(t)
+	apply(t, h, synth(t, cat))
+	if _, cfg := readConfig(t, h); lookup(cfg, "cron.enabled") != true {
+		t.Fatalf("foreign fragment not written: %v", cfg)
+	}
+}
