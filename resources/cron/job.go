@@ -70,7 +70,7 @@ func (j *storedJob) scheduleString() string {
 	case "at":
 		return "at " + s.At
 	case "every":
-		return "every " + (time.Duration(s.EveryMs) * time.Millisecond).String()
+		return "every " + durationFlag(time.Duration(s.EveryMs)*time.Millisecond)
 	}
 	return s.Kind
 }

@@ -68,7 +68,7 @@ func (s Schedule) String() string {
 		}
 		return "at now+" + s.At
 	case "every":
-		return "every " + s.Every.String()
+		return "every " + durationFlag(s.Every)
 	}
 	return "none"
 }

@@ -97,10 +97,12 @@ func (v *VM) diffAccounts(o *observed, w *work, ch *resources.Change) {
 		ch.Notes = append(ch.Notes, fmt.Sprintf("creates the missing group(s) %s as system groups (the docker package adopts an existing docker group)", strings.Join(w.Groups, ", ")))
 	}
 	v.diffUser(want, o.service, w, ch)
-	if has := o.linger.Exists; has != v.cfg.Linger {
-		l := v.cfg.Linger
-		w.Linger = &l
-		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "linger." + want.Name, Before: has, After: l})
+	// linger = false leaves lingering alone (the gateway service turns it
+	// on for its user too): the two never fight over the file.
+	if v.cfg.Linger && !o.linger.Exists {
+		on := true
+		w.Linger = &on
+		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "linger." + want.Name, Before: false, After: true})
 	}
 }
 

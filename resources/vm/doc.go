@@ -8,7 +8,7 @@
 //	  packages = ["jq"]           # added to the seed's list
 //	  service_user = "openclaw"   # with groups, home /home/NAME, shell /bin/bash
 //	  groups   = ["docker"]
-//	  linger   = true
+//	  linger   = true             # false: leave lingering alone
 //	  homebrew = false            # the linuxbrew user and its group permissions
 //	}
 //
