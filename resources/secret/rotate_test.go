@@ -63,7 +63,7 @@ func TestReplaceRotates(t *testing.T) {
 	if len(ch.Files) != 2 || !ch.Files[0].Sensitive || !ch.Files[1].Sensitive {
 		t.Fatalf("want the credentials file and .env as sensitive files: %+v", ch.Files)
 	}
-	if !slices.Contains(ch.Triggers, resources.Addr{Kind: "gateway", Name: "main"}) {
+	if !slices.Contains(ch.Triggers, resources.Addr{Kind: "gateway_service", Name: "main"}) {
 		t.Fatalf("rotation must restart the gateway: %v", ch.Triggers)
 	}
 	if _, wch := restest.Plan(t, h2, w); wch.Action != resources.NoOp {

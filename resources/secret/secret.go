@@ -172,7 +172,8 @@ func configPath(home string) string { return path.Join(home, ".openclaw/openclaw
 func (s *Secret) setGateways(c resources.Catalog) {
 	var gws []resources.Addr
 	for _, g := range c.OfKind("gateway") {
-		gws = append(gws, g.Addr())
+		// The runtime side (gateway_service.NAME) is what restarts.
+		gws = append(gws, resources.Addr{Kind: "gateway_service", Name: g.Addr().Name})
 	}
 	s.mu.Lock()
 	s.gateways = gws

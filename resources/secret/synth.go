@@ -85,7 +85,8 @@ func writers(c resources.Catalog, byUser map[string][]*Secret) []resources.Resou
 	sort.Strings(users)
 	var gws []resources.Addr
 	for _, g := range c.OfKind("gateway") {
-		gws = append(gws, g.Addr())
+		// The runtime side (gateway_service.NAME) is what restarts.
+		gws = append(gws, resources.Addr{Kind: "gateway_service", Name: g.Addr().Name})
 	}
 	var out []resources.Resource
 	for _, u := range users {
