@@ -3,12 +3,14 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
 	"sync"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // FormatVersion is the version of the JSON plan format (schema/plan.schema.json).
@@ -126,7 +128,34 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 }
 
 // planErrors are the probe or diff failures of a plan, one per resource.
+// Kinds may fail with hcl.Diagnostics (a rejected value points at its
+// manifest line); Diagnostics collects those so they print with snippets.
 type planErrors []error
+
+// Diagnostics returns the failures that are diagnostics, and the rest.
+func (e planErrors) Diagnostics() (hcl.Diagnostics, []error) {
+	var diags hcl.Diagnostics
+	var rest []error
+	for _, err := range e {
+		var d hcl.Diagnostics
+		if errors.As(err, &d) {
+			diags = append(diags, d...)
+			continue
+		}
+		rest = append(rest, err)
+	}
+	return diags, rest
+}
+
+// PlanDiagnostics splits a Plan error into diagnostics (printed with their
+// source snippets) and other errors.
+func PlanDiagnostics(err error) (hcl.Diagnostics, []error) {
+	var pe planErrors
+	if errors.As(err, &pe) {
+		return pe.Diagnostics()
+	}
+	return nil, []error{err}
+}
 
 func (e planErrors) Error() string {
 	s := fmt.Sprintf("%d resource(s) could not be planned:", len(e))

@@ -85,7 +85,7 @@ func (c *ApplyCommand) Run(args []string) int {
 		if errors.Is(err, errShown) {
 			return exitError
 		}
-		return c.errorf("%v", err)
+		return c.planError(err)
 	}
 	if p == nil {
 		return exitOK

@@ -71,7 +71,7 @@ func (c *PlanCommand) Run(args []string) int {
 	}
 	p, err := s.Plan(context.Background(), engine.PlanOptions{Targets: c.targets, Replace: c.replace})
 	if err != nil {
-		return c.errorf("%v", err)
+		return c.planError(err)
 	}
 	if code := c.render(p); code != exitOK {
 		return code

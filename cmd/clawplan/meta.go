@@ -209,3 +209,14 @@ func (m *Meta) errorf(format string, args ...any) int {
 	fmt.Fprint(m.Err, m.redact("Error: "+fmt.Sprintf(format, args...)+"\n"))
 	return exitError
 }
+
+// planError prints a failed plan: diagnostics with their snippets, other
+// errors as lines.
+func (m *Meta) planError(err error) int {
+	diags, rest := engine.PlanDiagnostics(err)
+	m.diags(diags)
+	for _, e := range rest {
+		m.errorf("%v", e)
+	}
+	return exitError
+}

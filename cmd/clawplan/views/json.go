@@ -17,6 +17,15 @@ type JSONPlan struct {
 	Pending       []string       `json:"pending_refresh"`
 	Warnings      []string       `json:"warnings"`
 	Interrupted   string         `json:"interrupted_run,omitempty"`
+	// Notes are what resources without changes want a reviewer to know
+	// (manual steps such as a Proxmox setting, files merged in).
+	Notes []JSONNote `json:"notes"`
+}
+
+// JSONNote is one note of a resource that does not change.
+type JSONNote struct {
+	Address string `json:"address"`
+	Note    string `json:"note"`
 }
 
 // JSONChange is one resource's change.
@@ -43,7 +52,14 @@ type JSONFile struct {
 func JSON(p *engine.Plan) ([]byte, error) {
 	jp := JSONPlan{FormatVersion: engine.FormatVersion, Manifest: p.Manifest, ManifestHash: p.ManifestHash,
 		Summary: p.Summary, Pending: []string{}, Warnings: append([]string{}, p.Warnings...), Interrupted: p.Interrupted,
-		Changes: []JSONChange{}}
+		Changes: []JSONChange{}, Notes: []JSONNote{}}
+	for _, c := range p.Changes {
+		if c.Action == resources.NoOp {
+			for _, n := range c.Notes {
+				jp.Notes = append(jp.Notes, JSONNote{Address: c.Addr.String(), Note: n})
+			}
+		}
+	}
 	for _, a := range p.Pending {
 		jp.Pending = append(jp.Pending, a.String())
 	}

@@ -20,9 +20,16 @@ func Markdown(p *engine.Plan) string {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&head, "> **Warning:** %s\n\n", w)
 	}
+	for _, c := range p.Changes {
+		if c.Action == resources.NoOp {
+			for _, n := range c.Notes {
+				fmt.Fprintf(&head, "- note on `%s`: %s\n", c.Addr, n)
+			}
+		}
+	}
 	cs := visible(p.Changes)
 	if len(cs) == 0 && len(p.Pending) == 0 {
-		head.WriteString("No changes. The host matches the manifest.\n")
+		head.WriteString("\nNo changes. The host matches the manifest.\n")
 		return head.String()
 	}
 	for _, a := range p.Pending {

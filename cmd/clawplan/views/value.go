@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/clawplan/clawplan/resources"
 )
@@ -13,11 +14,13 @@ func formatValue(v any) string {
 	if v == nil {
 		return "(none)"
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a plan shows "->" and "<model>", not "\u003e"
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // changed returns the attributes whose before and after differ (or whose
