@@ -64,8 +64,8 @@ func (r *Firewall) replan(ctx context.Context, h *resources.Host) (*pending, err
 }
 
 // replaceTable commits, as one transaction, the deletion of the block's
-// stale tables and delete-if-present + body for its table, at the
-// generation of a read that still shows what was probed. A commit that
+// stale tables and the change of its table to body (see transition), at
+// the generation of a read that still shows what was probed. A commit that
 // loses a race with an unrelated change (Docker's own rules) is retried
 // after checking again; a change to the block's tables refuses.
 func (r *Firewall) replaceTable(pend *pending, body []rawMsg) error {
@@ -74,28 +74,6 @@ func (r *Firewall) replaceTable(pend *pending, body []rawMsg) error {
 		return err
 	}
 	defer c.Close()
-	var msgs []netlink.Message
-	for _, name := range pend.drop {
-		del, err := replaceMessages(unix.NFPROTO_INET, name, nil)
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, del...)
-	}
-	if pend.replace {
-		reqs, err := requests(body)
-		if err != nil {
-			return err
-		}
-		repl, err := replaceMessages(unix.NFPROTO_INET, r.s.Table, reqs)
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, repl...)
-	}
-	if faultInjectBatch != nil {
-		msgs = faultInjectBatch(msgs)
-	}
 	for attempt := 0; attempt < 5; attempt++ {
 		live, err := readTable(c, unix.NFPROTO_INET, r.s.Table, r.addr.String())
 		if err != nil {
@@ -103,6 +81,24 @@ func (r *Firewall) replaceTable(pend *pending, body []rawMsg) error {
 		}
 		if live.digest() != pend.digest {
 			return fmt.Errorf("nftables table inet %s changed since it was probed (someone edited it): nothing was applied; run plan again to see the change", r.s.Table)
+		}
+		var msgs []netlink.Message
+		for _, name := range pend.drop {
+			del, err := recreate(unix.NFPROTO_INET, name, nil)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, del...)
+		}
+		if pend.replace {
+			change, _, err := transition(unix.NFPROTO_INET, r.s.Table, live.Msgs, body)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, change...)
+		}
+		if faultInjectBatch != nil {
+			msgs = faultInjectBatch(msgs)
 		}
 		if err = commit(c, live.Gen, msgs); !errors.Is(err, errStale) {
 			return err
@@ -207,41 +203,36 @@ func (r *Firewall) Restore(ctx context.Context, h *resources.Host, snap resource
 	return nil
 }
 
+// restoreTables takes every table of the snapshot back, in one
+// transaction built (see transition) from a consistent read of them.
 func restoreTables(s snapshot) error {
 	c, err := netNS(s.NetNS).dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	var msgs []netlink.Message
-	for _, t := range s.Tables {
-		var body []netlink.Message
-		if t.Exists {
-			if body, err = replayMessages(t.Objects); err != nil {
-				return err
-			}
-		}
-		repl, err := replaceMessages(s.Family, t.Name, body)
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, repl...)
-	}
 	for attempt := 0; attempt < 5; attempt++ {
-		same := true
+		var msgs []netlink.Message
 		gen, err := consistently(c, func() error {
-			same = true
+			msgs = nil
 			for _, t := range s.Tables {
 				live, err := dumpTable(c, s.Family, t.Name)
 				if err != nil {
 					return err
 				}
-				same = same && digest(modelOf(live)) == digest(modelOf(t.Objects))
+				if digest(modelOf(live)) == digest(modelOf(t.Objects)) {
+					continue // already as it was
+				}
+				change, _, err := transition(s.Family, t.Name, live, t.Objects)
+				if err != nil {
+					return err
+				}
+				msgs = append(msgs, change...)
 			}
 			return nil
 		})
-		if err != nil || same {
-			return err // already as it was: nothing to put back
+		if err != nil || len(msgs) == 0 {
+			return err
 		}
 		if err = commit(c, gen, msgs); !errors.Is(err, errStale) {
 			return err

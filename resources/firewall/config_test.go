@@ -66,6 +66,7 @@ func TestValidate(t *testing.T) {
 		{"allow_host", `[{ protocol = "icmp", port = 1 }]`, hcl.DiagError, "Invalid protocol"},
 		{"allow_host", `[{ port = 70000 }]`, hcl.DiagError, "Invalid port"},
 		{"allow_host", `[{ port = 22 }, { protocol = "tcp", port = 22 }]`, hcl.DiagError, "Duplicate allow_host entry"},
+		{"allow_host", `[{ port = 80.5 }]`, hcl.DiagError, "Invalid firewall block"},
 		{"persist_file", `"relative.nft"`, hcl.DiagError, "Invalid path"},
 		{"persist_file", `"/etc/nftables.conf"`, hcl.DiagError, "persist_file is the main nftables file"},
 	}

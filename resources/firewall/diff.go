@@ -134,6 +134,10 @@ func (r *Firewall) notes(p *probed, owner string, owned bool) []string {
 	case owned && owner != r.addr.String():
 		n = append(n, "table inet "+r.s.Table+" was created by "+owner+"; "+r.addr.String()+" takes it over.")
 	}
+	if p.model.Exists && (p.model.Comment != r.wantM.Comment || !sameHooks(p.model, r.wantM)) {
+		n = append(n, "table inet "+r.s.Table+" is recreated, not changed in place (its owner comment or a chain's hook changes): "+
+			"while that one transaction commits, a packet may for microseconds slip between the old and the new chains. Ordinary changes are made in place.")
+	}
 	for _, name := range p.live.staleNames() {
 		n = append(n, "table inet "+name+" is this block's table under its previous name; it is deleted in the same transaction.")
 	}

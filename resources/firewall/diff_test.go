@@ -34,7 +34,7 @@ func TestOwnership(t *testing.T) {
 	}
 	adopt := decode(t, `firewall "sandbox" { adopt = true }`)
 	ch, err := adopt.Diff(state(seed, none, none))
-	if err != nil || ch.Action != resources.Update || !hasNote(ch, "did not create") {
+	if err != nil || ch.Action != resources.Update || !hasNote(ch, "did not create") || !hasNote(ch, "is recreated") {
 		t.Fatalf("adopt: %v %s %v", err, ch.Action, ch.Notes)
 	}
 	other := r.wantM

@@ -36,13 +36,18 @@
 // reads the table at one ruleset generation and compares it semantically
 // (set contents as merged ranges, rules as nft-like text decoded from
 // their expressions, chain hooks), naming each set, chain or rule that
-// differs. Apply replaces the whole table in one transaction (create if
-// absent, delete, define) sent with the generation of a read that still
-// shows the probed table, so the kernel refuses it (ERESTART) if anything
-// changed in between; a change to this table since the probe refuses the
-// apply, an unrelated one (Docker's rules) only causes a re-check. Snapshot
-// keeps the table's objects as netlink attributes in JSON and Restore
-// replays them in one transaction.
+// differs. Apply changes the whole table in one transaction, sent with the
+// generation of a read that still shows the probed table, so the kernel
+// refuses it (ERESTART) if anything changed in between; a change to this
+// table since the probe refuses the apply, an unrelated one (Docker's
+// rules) only causes a re-check. The transaction keeps the table and its
+// base chains and swaps their content (flush and refill every chain,
+// change set elements by delta), because deleting and re-adding a table,
+// though atomic for the ruleset, lets a packet slip between the old and
+// the new chains' hooks (measured: see transition.go). Only creation,
+// deletion, a new owner comment and a hand-changed chain hook recreate the
+// table, and the plan says so. Snapshot keeps the table's objects as
+// netlink attributes in JSON; Restore takes the table back the same way.
 //
 // Renames: another inet table whose comment names the block (left by a
 // change of `table`) is deleted in the same transaction, and files it

@@ -3,6 +3,7 @@ package firewall
 import (
 	"archive/tar"
 	"bytes"
+	"debug/elf"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -52,9 +53,19 @@ func newLab(t *testing.T) *lab {
 	return l
 }
 
+// findBusybox returns a statically linked busybox (no ELF interpreter).
 func findBusybox(t *testing.T) string {
 	for _, p := range []string{"/bin/busybox", "/usr/bin/busybox"} {
-		if out, err := exec.Command("file", "-L", p).Output(); err == nil && strings.Contains(string(out), "statically linked") {
+		f, err := elf.Open(p)
+		if err != nil {
+			continue
+		}
+		static := true
+		for _, prog := range f.Progs {
+			static = static && prog.Type != elf.PT_INTERP
+		}
+		f.Close()
+		if static {
 			return p
 		}
 	}
@@ -169,15 +180,45 @@ func (l *lab) hostService() int {
 
 // containerCmd is a docker run of the dialer in a container on docker0,
 // removed when it exits (and when the test ends, whatever happened).
-func (l *lab) containerCmd(t *testing.T, args ...string) *exec.Cmd {
+// With stdin set, the container's stdin is attached.
+func (l *lab) containerCmd(t *testing.T, stdin bool, args ...string) *exec.Cmd {
 	name := "cpt-fw-" + l.id + "-" + randHex(2)
 	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
-	return exec.Command("docker", append([]string{"run", "--rm", "--name", name, "--network", "bridge", l.image, "/dialer"}, args...)...)
+	run := []string{"run", "--rm", "--name", name, "--network", "bridge"}
+	if stdin {
+		run = append(run, "-i")
+	}
+	return exec.Command("docker", append(append(run, l.image, "/dialer"), args...)...)
+}
+
+// waitQuietBridge waits (30 s at most) until no container but this test's
+// is on the default bridge: the table the test applies in the machine's
+// namespace cuts every docker0 container off the LAN and the host, and
+// other tests' containers should not pay for it.
+func (l *lab) waitQuietBridge(t *testing.T) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := exec.Command("docker", "ps", "--filter", "network=bridge", "--format", "{{.Names}}").Output()
+		var others []string
+		for _, name := range strings.Fields(string(out)) {
+			if !strings.HasPrefix(name, "cpt-fw-"+l.id) {
+				others = append(others, name)
+			}
+		}
+		if err != nil || len(others) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Logf("containers %v stay on docker0; applying the test table anyway", others)
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 // container runs the dialer in a container and returns its output.
 func (l *lab) container(t *testing.T, args ...string) string {
-	out, err := l.containerCmd(t, args...).Output()
+	out, err := l.containerCmd(t, false, args...).Output()
 	if err != nil {
 		t.Fatalf("docker run %v: %v", args, err)
 	}

@@ -2,6 +2,8 @@ package firewall
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -35,6 +37,7 @@ func TestE2E(t *testing.T) {
 		}
 	})
 	t.Run("with the table only the internet is reachable", func(t *testing.T) {
+		l.waitQuietBridge(t)
 		apply(t, h, block(""), resources.Create)
 		c, host := l.probeAll(t)
 		if want := "lan=blocked host_via_docker0=blocked host_via_lan_side=blocked internet=ok"; c != want || host != "lan=ok" {
@@ -64,7 +67,13 @@ func TestE2E(t *testing.T) {
 // workers, short timeouts) while the firewall is replaced by a changed one
 // and back, 50 times: not one connection may succeed.
 func noWindow(t *testing.T, l *lab, h *resources.Host, a, b *Firewall) {
-	cmd := l.containerCmd(t, "loop", l.lan, "4s", "32", "50ms")
+	cmd := l.containerCmd(t, true, "loop", l.lan, "60s", "64", "25ms", "stdin")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var successLog bytes.Buffer // "success_at=NS local=ADDR" per connection that got through
+	cmd.Stderr = &successLog
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -78,10 +87,15 @@ func noWindow(t *testing.T, l *lab, h *resources.Host, a, b *Firewall) {
 	}
 	started := parseCounts(t, lines.Text())
 	applyStart := time.Now()
+	var windows [][2]int64
 	for i := range 50 {
+		from := time.Now().UnixNano()
 		apply(t, h, []*Firewall{b, a}[i%2], resources.Update)
+		windows = append(windows, [2]int64{from, time.Now().UnixNano()})
 	}
 	applyEnd := time.Now()
+	time.Sleep(100 * time.Millisecond) // a last round of dials against the final table
+	stdin.Close()
 	var rest []string
 	for lines.Scan() {
 		rest = append(rest, lines.Text())
@@ -94,10 +108,31 @@ func noWindow(t *testing.T, l *lab, h *resources.Host, a, b *Firewall) {
 	if started["start"] > applyStart.UnixNano() || got["end"] < applyEnd.UnixNano() {
 		t.Fatalf("the dial loop (%d..%d) did not cover the replacements (%d..%d)", started["start"], got["end"], applyStart.UnixNano(), applyEnd.UnixNano())
 	}
-	if got["attempts"] < 500 {
+	if got["attempts"] < 1000 {
 		t.Fatalf("only %d attempts: the loop was not tight enough to prove anything", got["attempts"])
 	}
 	if got["successes"] != 0 {
-		t.Errorf("%d connections to the LAN host succeeded while the table was replaced", got["successes"])
+		t.Errorf("%d connections to the LAN host succeeded while the table was replaced:\n%s", got["successes"], placeSuccesses(successLog.String(), windows))
 	}
+}
+
+// placeSuccesses says, for each connection that got through, which
+// replacement it happened during, if any.
+func placeSuccesses(log string, windows [][2]int64) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var at int64
+		if _, err := fmt.Sscanf(line, "success_at=%d", &at); err != nil {
+			fmt.Fprintf(&b, "  %s\n", line)
+			continue
+		}
+		where := "outside every replacement"
+		for i, w := range windows {
+			if at >= w[0] && at <= w[1] {
+				where = fmt.Sprintf("during replacement %d, %v after it started", i, time.Duration(at-w[0]))
+			}
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", line, where)
+	}
+	return b.String()
 }

@@ -170,3 +170,42 @@ func TestKernelGeneration(t *testing.T) {
 		t.Errorf("after apply: %s", p.Action)
 	}
 }
+
+// handles lists the table's and its chains' kernel handles: they stay the
+// same only when a change is made in place (the hooks never move).
+func handles(t *testing.T, ns string) string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(nsNft(t, ns, "-a", "list", "table", "inet", "oc_sandbox"), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "table ") || strings.HasPrefix(strings.TrimSpace(line), "chain ") {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestKernelUpdateInPlace: ordinary updates (set elements both ways, a
+// rule added, a hand-changed policy) keep the table and its base chains,
+// so no packet ever meets a half-built chain; a set whose type changed by
+// hand is recreated inside the kept table.
+func TestKernelUpdateInPlace(t *testing.T) {
+	ns, path := newNetNS(t)
+	h := restest.NewHost(t)
+	apply(t, h, inNS(t, path, defaultBlock), resources.Create)
+	before := handles(t, ns)
+	for _, src := range []string{changedBlock, defaultBlock, changedBlock} {
+		apply(t, h, inNS(t, path, src), resources.Update)
+	}
+	nsNft(t, ns, "chain", "inet", "oc_sandbox", "input", "{", "policy", "drop", ";", "}")
+	nsNft(t, ns, "delete", "element", "inet", "oc_sandbox", "dns_servers", "{", "8.8.8.8", "}")
+	apply(t, h, inNS(t, path, changedBlock), resources.Update)
+	if got := handles(t, ns); got != before {
+		t.Errorf("an ordinary update recreated the table or a chain:\n%s\nbefore:\n%s", got, before)
+	}
+	if p := plan(t, h, inNS(t, path, changedBlock)); p.Action != resources.NoOp {
+		t.Errorf("after in-place updates the plan is %s: %v", p.Action, paths(p.Attrs))
+	}
+	if !strings.Contains(nsNft(t, ns, "list", "chain", "inet", "oc_sandbox", "input"), "policy accept") {
+		t.Errorf("the hand-changed policy is not repaired")
+	}
+}

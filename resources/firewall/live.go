@@ -139,35 +139,19 @@ func ofTable(objs []rawMsg, tableAttr uint16, name string) []rawMsg {
 	return out
 }
 
-// replayMessages turns a dumped table into the requests that recreate it:
-// table, sets with their elements, chains, then rules (which refer to both).
-func replayMessages(msgs []rawMsg) ([]netlink.Message, error) {
-	var out []netlink.Message
-	setID := uint32(0)
-	for _, phase := range []map[uint16]bool{
-		{unix.NFT_MSG_NEWTABLE: true},
-		{unix.NFT_MSG_NEWSET: true, unix.NFT_MSG_NEWSETELEM: true},
-		{unix.NFT_MSG_NEWCHAIN: true},
-		{unix.NFT_MSG_NEWRULE: true},
-	} {
-		for _, m := range msgs {
-			if !phase[m.Type] {
-				continue
-			}
-			o := m.replayable()
-			if o.Type == unix.NFT_MSG_NEWSET {
-				// The kernel requires a transaction-local set id; dumps carry none.
-				setID++
-				o.Attrs = append(o.Attrs, rawAttr{Type: unix.NFTA_SET_ID, Data: be32(setID)})
-			}
-			req, err := o.request()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, req)
+// withSetIDs gives every set that has none a transaction-local id: the
+// kernel requires one to create a set, and dumps carry none.
+func withSetIDs(objs []rawMsg) []rawMsg {
+	out := make([]rawMsg, len(objs))
+	id := uint32(0)
+	for i, o := range objs {
+		out[i] = o
+		if _, ok := o.attr(unix.NFTA_SET_ID); o.Type == unix.NFT_MSG_NEWSET && !ok {
+			id++
+			out[i].Attrs = append(append([]rawAttr(nil), o.Attrs...), rawAttr{Type: unix.NFTA_SET_ID, Data: be32(id)})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // replaceMessages is the transaction that replaces the table with body

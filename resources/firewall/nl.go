@@ -41,6 +41,8 @@ func (ns netNS) dial() (*netlink.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to nftables over netlink: %w", err)
 	}
+	// Extended acks: the kernel says what it rejected, not just an errno.
+	_ = c.SetOption(netlink.ExtendedAcknowledge, true)
 	return c, nil
 }
 

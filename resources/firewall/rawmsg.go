@@ -101,9 +101,12 @@ func (r rawMsg) request() (netlink.Message, error) {
 	if err != nil {
 		return netlink.Message{}, err
 	}
-	flags := netlink.Request | netlink.Acknowledge | netlink.Create
-	if r.Type == unix.NFT_MSG_NEWRULE {
-		flags |= unix.NLM_F_APPEND
+	flags := netlink.Request | netlink.Acknowledge
+	switch r.Type {
+	case unix.NFT_MSG_NEWTABLE, unix.NFT_MSG_NEWSET, unix.NFT_MSG_NEWSETELEM, unix.NFT_MSG_NEWCHAIN:
+		flags |= netlink.Create
+	case unix.NFT_MSG_NEWRULE:
+		flags |= netlink.Create | unix.NLM_F_APPEND
 	}
 	return netlink.Message{
 		Header: netlink.Header{Type: nftType(r.Type), Flags: flags},

@@ -3,11 +3,14 @@
 //
 //	dialer serve ADDR                         accept TCP on ADDR and close
 //	dialer probe TIMEOUT NAME=ADDR...          dial each once, print NAME=ok|blocked
-//	dialer loop ADDR DURATION WORKERS TIMEOUT  dial in a tight loop, print counts
+//	dialer loop ADDR MAX WORKERS TIMEOUT [stdin]
+//	                                          dial in a tight loop for MAX (or, with
+//	                                          "stdin", until stdin closes), print counts
 package main
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -27,11 +30,15 @@ func main() {
 	case "probe":
 		probe(duration(os.Args[2]), os.Args[3:])
 	case "loop":
-		if len(os.Args) != 6 {
-			fail("usage: dialer loop ADDR DURATION WORKERS TIMEOUT")
+		if len(os.Args) != 6 && len(os.Args) != 7 {
+			fail("usage: dialer loop ADDR MAX WORKERS TIMEOUT [stdin]")
 		}
 		n, _ := strconv.Atoi(os.Args[4])
-		loop(os.Args[2], duration(os.Args[3]), n, duration(os.Args[5]))
+		stop := make(chan struct{})
+		if len(os.Args) == 7 && os.Args[6] == "stdin" {
+			go func() { io.Copy(io.Discard, os.Stdin); close(stop) }()
+		}
+		loop(os.Args[2], duration(os.Args[3]), n, duration(os.Args[5]), stop)
 	default:
 		fail("unknown mode " + os.Args[1])
 	}
@@ -74,9 +81,12 @@ func probe(timeout time.Duration, targets []string) {
 
 // loop dials addr from several workers until the time is up. It prints
 // when it started and stopped (unix nanoseconds; containers share the
-// host's clock) and how many attempts connected.
-func loop(addr string, d time.Duration, workers int, timeout time.Duration) {
+// host's clock) and how many attempts connected; each connection that got
+// through is reported on stderr with its time.
+func loop(addr string, d time.Duration, workers int, timeout time.Duration, stop <-chan struct{}) {
 	var attempts, successes atomic.Int64
+	var stopped atomic.Bool
+	go func() { <-stop; stopped.Store(true) }()
 	start := time.Now()
 	fmt.Printf("start=%d\n", start.UnixNano())
 	var wg sync.WaitGroup
@@ -84,9 +94,10 @@ func loop(addr string, d time.Duration, workers int, timeout time.Duration) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Since(start) < d {
+			for time.Since(start) < d && !stopped.Load() {
 				attempts.Add(1)
 				if c, err := net.DialTimeout("tcp", addr, timeout); err == nil {
+					fmt.Fprintf(os.Stderr, "success_at=%d local=%s\n", time.Now().UnixNano(), c.LocalAddr())
 					c.Close()
 					successes.Add(1)
 				}
