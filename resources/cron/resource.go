@@ -109,6 +109,20 @@ func (j *Job) probe(h *resources.Host) (*probed, error) {
 // gatewayPort is the port the CLI will reach the gateway on: gateway.port
 // in the user's openclaw.json, else the gateway block's, else 18789.
 func (j *Job) gatewayPort(h *resources.Host, home string) int {
+	// Parsed once per run: every job of a user asks, and parsing the whole
+	// openclaw.json per job made planning N jobs cost N squared.
+	v, _ := h.Memo("cron.gatewayPort:"+home, func() (any, error) { return configPort(h, home), nil })
+	if p := v.(int); p > 0 {
+		return p
+	}
+	if j.port > 0 {
+		return j.port
+	}
+	return defaultPort
+}
+
+// configPort is gateway.port from the user's openclaw.json, or 0.
+func configPort(h *resources.Host, home string) int {
 	if f, err := h.ReadFile(path.Join(home, ".openclaw/openclaw.json")); err == nil && f.Exists {
 		if d, err := doc.Parse(f.Content); err == nil {
 			if v, ok := doc.Get(d.Root, doc.Keys("gateway", "port")); ok && v.Kind == doc.Number {
@@ -120,10 +134,7 @@ func (j *Job) gatewayPort(h *resources.Host, home string) int {
 			}
 		}
 	}
-	if j.port > 0 {
-		return j.port
-	}
-	return defaultPort
+	return 0
 }
 
 // Ownership records the job's key and the user whose gateway keeps it.
