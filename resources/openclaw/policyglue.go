@@ -3,7 +3,6 @@ package openclaw
 import (
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/openclaw/policy"
@@ -19,35 +18,23 @@ func policyFor(c resources.Catalog, addr resources.Addr) hcl.Diagnostics {
 	return policyFindings(c)[addr.String()]
 }
 
-// lastPolicy caches the findings of the last catalog checked: every block
-// of this package asks for its own findings, and building the policy view
-// of all blocks for each of them made validating N agents cost N squared
-// (2,000 agents took 12 s).
-var lastPolicy struct {
-	sync.Mutex
-	catalog  resources.Catalog
-	findings map[string]hcl.Diagnostics
-}
-
 // policyFindings runs the policy rules once per catalog and returns the
-// diagnostics by the block that owns each.
+// diagnostics by the block that owns each: every block of this package
+// asks for its own, and building the policy view of all blocks for each of
+// them made validating N agents cost N squared (2,000 agents took 12 s).
 func policyFindings(c resources.Catalog) map[string]hcl.Diagnostics {
-	lastPolicy.Lock()
-	defer lastPolicy.Unlock()
-	if lastPolicy.catalog == c && lastPolicy.findings != nil {
-		return lastPolicy.findings
-	}
-	reporter := reportingBlock(c)
-	out := map[string]hcl.Diagnostics{}
-	for _, f := range policy.Check(policyConfig(c)) {
-		owner := f.At.Block
-		if _, ok := c.Get(mustAddr(owner)); !ok || !isOurs(c, owner) {
-			owner = reporter.String()
+	return resources.PerCatalog(c, "openclaw.policy", func() map[string]hcl.Diagnostics {
+		reporter := reportingBlock(c)
+		out := map[string]hcl.Diagnostics{}
+		for _, f := range policy.Check(policyConfig(c)) {
+			owner := f.At.Block
+			if _, ok := c.Get(mustAddr(owner)); !ok || !isOurs(c, owner) {
+				owner = reporter.String()
+			}
+			out[owner] = append(out[owner], f.Diagnostic())
 		}
-		out[owner] = append(out[owner], f.Diagnostic())
-	}
-	lastPolicy.catalog, lastPolicy.findings = c, out
-	return out
+		return out
+	})
 }
 
 func mustAddr(s string) resources.Addr {

@@ -103,27 +103,52 @@ func attrString(v cty.Value, name string) (string, bool) {
 // checkShared refuses two secrets with the same provider alias or the same
 // credentials file; the later block in the manifest reports it.
 func (s *Secret) checkShared(c resources.Catalog) hcl.Diagnostics {
+	idx := sharedIndexOf(c)
 	var diags hcl.Diagnostics
-	for _, r := range c.OfKind("secret") {
-		o, ok := r.(*Secret)
-		if !ok || o == s {
+	for _, o := range idx.byAlias[s.Alias()] {
+		if o == s || o.addr.Name > s.addr.Name {
 			continue
 		}
-		if o.addr.Name > s.addr.Name {
-			continue
-		}
-		if o.Alias() == s.Alias() && len(o.filePaths("/")) > 0 && len(s.filePaths("/")) > 0 {
+		if len(o.filePaths("/")) > 0 && len(s.filePaths("/")) > 0 {
 			diags = append(diags, s.diag(s.rng(0, "deliver"), "Two secrets share a provider alias",
 				fmt.Sprintf("%s and %s would both be secrets.providers.%s in openclaw.json; rename one.", s.addr, o.addr, s.Alias())))
 		}
-		for _, p := range s.filePaths(s.assumedHome()) {
-			if o.user == s.user && slices.Contains(o.filePaths(o.assumedHome()), p) {
-				diags = append(diags, s.diag(s.rng(0, "deliver"), "Two secrets write one file",
-					fmt.Sprintf("%s and %s both deliver to %s; give one of them another file.", s.addr, o.addr, p)))
+	}
+	for _, p := range s.filePaths(s.assumedHome()) {
+		for _, o := range idx.byFile[s.user+"\x00"+p] {
+			if o == s || o.addr.Name > s.addr.Name {
+				continue
 			}
+			diags = append(diags, s.diag(s.rng(0, "deliver"), "Two secrets write one file",
+				fmt.Sprintf("%s and %s both deliver to %s; give one of them another file.", s.addr, o.addr, p)))
 		}
 	}
 	return diags
+}
+
+// sharedIndex maps provider aliases and (user, file) pairs to the secrets
+// that use them, built once per catalog: comparing every secret with every
+// other made validating N secrets cost N squared.
+type sharedIndex struct {
+	byAlias map[string][]*Secret
+	byFile  map[string][]*Secret
+}
+
+func sharedIndexOf(c resources.Catalog) sharedIndex {
+	return resources.PerCatalog(c, "secret.shared", func() sharedIndex {
+		idx := sharedIndex{byAlias: map[string][]*Secret{}, byFile: map[string][]*Secret{}}
+		for _, r := range c.OfKind("secret") {
+			o, ok := r.(*Secret)
+			if !ok {
+				continue
+			}
+			idx.byAlias[o.Alias()] = append(idx.byAlias[o.Alias()], o)
+			for _, p := range o.filePaths(o.assumedHome()) {
+				idx.byFile[o.user+"\x00"+p] = append(idx.byFile[o.user+"\x00"+p], o)
+			}
+		}
+		return idx
+	})
 }
 
 // envRange points at the deliver block that sets env = name.
