@@ -29,9 +29,11 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-## bench: benchmark figures (go test -bench)
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+## bench: benchmark figures: go test -bench, then clawbench's table of
+## warm plans at N and 2N resources against the raw read of the same state
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./engine/... ./cmd/...
+	$(GO) run ./cmd/clawbench -clawplan bin/clawplan -sizes 100,1000,10000
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
