@@ -31,28 +31,31 @@ type fileEdit struct {
 	owner  hostfs.Owner
 }
 
-// applyChange makes the edits of c. A change read back from a saved plan
-// carries no edits; they are planned again (the engine has already checked
-// that the host has not changed since the saved plan).
-func applyChange(ctx context.Context, h *resources.Host, r resources.Resource, c resources.Change) error {
+// applyChange makes the edits of c, and returns the files it created. A
+// change read back from a saved plan carries no edits; they are planned
+// again (the engine has already checked that the host has not changed
+// since the saved plan).
+func applyChange(ctx context.Context, h *resources.Host, r resources.Resource, c resources.Change) (map[string]bool, error) {
 	p, ok := c.Private.(*edits)
 	if !ok {
 		st, err := r.Probe(ctx, h)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ch, err := r.Diff(st)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p = ch.Private.(*edits)
 	}
+	made := map[string]bool{}
 	for _, e := range p.files {
 		if err := e.apply(h); err != nil {
-			return err
+			return made, err
 		}
+		made[e.path] = !e.before.Exists && !e.remove
 	}
-	return nil
+	return made, nil
 }
 
 // apply writes (or deletes) one file atomically, after checking that it is

@@ -10,8 +10,16 @@ import (
 // CrossValidate refuses two network blocks that would fight over one
 // thing: the same netplan file, the same interface, or the "dns" key of
 // the same daemon.json. The later block reports it, naming the earlier.
+// It also notes which files the other blocks manage (see retired).
 func (n *Network) CrossValidate(c resources.Catalog) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	var others []*Network
+	for _, r := range c.OfKind(n.addr.Kind) {
+		if o, ok := r.(*Network); ok && o != n {
+			others = append(others, o)
+		}
+	}
+	n.noteTaken(others)
 	for _, r := range c.OfKind(n.addr.Kind) {
 		other, ok := r.(*Network)
 		if !ok {

@@ -21,8 +21,9 @@ const daemonMode fs.FileMode = 0o644
 
 // The restart notes: apply writes files, it does not restart anything yet.
 const (
-	noteNetplan = "Run `netplan apply` (or reboot) for %s to take effect: clawplan apply writes the file but does not restart networking yet."
-	noteDocker  = "Restart Docker (`systemctl restart docker`) for the DNS servers in %s to reach new containers: clawplan apply writes the file but does not restart Docker yet."
+	noteNetplan  = "Run `netplan apply` (or reboot) for %s to take effect: clawplan apply writes the file but does not restart networking yet."
+	noteGateway4 = "%s, written by hand, sets the default route with gateway4/gateway6, which netplan deprecates (`netplan generate` warns); clawplan keeps the file as it is until the block changes, then writes `routes: [{to: default, via: ...}]`."
+	noteDocker   = "Restart Docker (`systemctl restart docker`) for the DNS servers in %s to reach new containers: clawplan apply writes the file but does not restart Docker yet."
 )
 
 // Diff compares what the probe found with what the block declares.
@@ -35,15 +36,18 @@ func (n *Network) Diff(st resources.State) (resources.Change, error) {
 	p := &edits{}
 	if obs.netplan != nil {
 		n.diffNetplan(*obs.netplan, &ch, p)
-		staleEdits(obs.siblings, &ch, p)
 		if obs.note != "" {
 			ch.Notes = append(ch.Notes, obs.note)
 		}
 	}
+	staleEdits(obs.siblings, &ch, p)
 	if obs.daemon != nil {
 		if err := n.diffDaemon(*obs.daemon, &ch, p); err != nil {
 			return resources.Change{}, err
 		}
+	}
+	if err := n.retire(obs.retired, &ch, p); err != nil {
+		return resources.Change{}, err
 	}
 	ch.Action, ch.Private = resources.NoOp, p
 	switch {
@@ -60,6 +64,9 @@ func (n *Network) Diff(st resources.State) (resources.Change, error) {
 func (n *Network) diffNetplan(f hostfs.File, ch *resources.Change, p *edits) {
 	path := n.cfg.NetplanFile
 	want := renderNetplan(n.addr, n.cfg, originOf(f))
+	if n.keepsHandWritten(f, ch) {
+		want = f.Content
+	}
 	before, err := netplanBefore(f, n.cfg.Interface)
 	if err != nil {
 		ch.Notes = append(ch.Notes, fmt.Sprintf("The current %s is not valid YAML (%v), so its values show as null; apply replaces it.", path, err))
@@ -81,6 +88,27 @@ func (n *Network) diffNetplan(f hostfs.File, ch *resources.Change, p *edits) {
 		ch.Files = append(ch.Files, fileDiff(path, f, want))
 	}
 	ch.Notes = append(ch.Notes, fmt.Sprintf(noteNetplan, path))
+}
+
+// keepsHandWritten reports whether f is a netplan file clawplan never
+// wrote (it has no marker line) that already says exactly what the block
+// declares: then its bytes stay, and the plan is no-op for its content.
+// clawplan rewrites it, marked as adopted, only once the block changes.
+func (n *Network) keepsHandWritten(f hostfs.File, ch *resources.Change) bool {
+	if !f.Exists {
+		return false
+	}
+	if _, _, marked := readMarker(f.Content); marked {
+		return false
+	}
+	hn, err := readHandNetplan(f.Content, n.cfg.Interface)
+	if err != nil || !hn.says(n.cfg) {
+		return false
+	}
+	if hn.gateway4 {
+		ch.Notes = append(ch.Notes, fmt.Sprintf(noteGateway4, n.cfg.NetplanFile))
+	}
+	return true
 }
 
 // diffDaemon compares daemon.json's "dns" key; it refuses a file it cannot

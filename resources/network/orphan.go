@@ -31,7 +31,7 @@ func (o *orphan) Probe(ctx context.Context, h *resources.Host) (resources.State,
 		return resources.State{}, err
 	}
 	if o.rec.NetplanFile != "" {
-		if obs.siblings, err = probeSiblings(h, o.addr, o.rec.NetplanFile, ""); err != nil {
+		if obs.siblings, err = probeSiblings(h, o.addr, "", o.rec.NetplanFile); err != nil {
 			return resources.State{}, err
 		}
 	}
@@ -72,7 +72,7 @@ func (o *orphan) deleteNetplan(f hostfs.File, ch *resources.Change, p *edits) {
 	owner, orig, ok := readMarker(f.Content)
 	switch {
 	case !ok || owner != o.addr.String():
-		ch.Notes = append(ch.Notes, fmt.Sprintf("%s stays: its first line no longer says clawplan manages it for %s.", path, o.addr))
+		ch.Notes = append(ch.Notes, fmt.Sprintf("%s stays: its first line does not say that clawplan created it for %s (it was written by hand, or rewritten since).", path, o.addr))
 		return
 	case orig == adopted:
 		ch.Notes = append(ch.Notes, fmt.Sprintf("%s stays as it is: it existed before clawplan managed it (its first line says adopted).", path))
@@ -101,7 +101,7 @@ func (o *orphan) deleteDNS(f hostfs.File, ch *resources.Change, p *edits) error 
 	ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "docker_dns", Before: doc.current()})
 	after, others := doc.withoutDNS()
 	e := fileEdit{path: path, before: f, after: after, mode: f.Mode, owner: hostfs.Owner{UID: f.UID, GID: f.GID}}
-	e.remove = !others && doc.clawplanWrote()
+	e.remove = !others && o.daemonCreated(doc)
 	if e.remove {
 		after = nil
 	}
@@ -109,6 +109,16 @@ func (o *orphan) deleteDNS(f hostfs.File, ch *resources.Change, p *edits) error 
 	ch.Files = append(ch.Files, fileDiff(path, f, after))
 	ch.Notes = append(ch.Notes, fmt.Sprintf("Restart Docker (`systemctl restart docker`) for new containers to stop using the DNS servers removed from %s: clawplan apply does not restart Docker yet.", path))
 	return nil
+}
+
+// daemonCreated is whether clawplan created daemon.json: the record says
+// so, or, in a record from before it said, the file is byte for byte what
+// clawplan writes when it creates one.
+func (o *orphan) daemonCreated(doc daemonDoc) bool {
+	if o.rec.DaemonCreated != nil {
+		return *o.rec.DaemonCreated
+	}
+	return doc.clawplanWrote()
 }
 
 // Snapshot captures the files the record names, and other netplan files
@@ -127,5 +137,6 @@ func (o *orphan) Snapshot(ctx context.Context, h *resources.Host) (resources.Sna
 
 // Apply deletes what the change says.
 func (o *orphan) Apply(ctx context.Context, h *resources.Host, c resources.Change) error {
-	return applyChange(ctx, h, o, c)
+	_, err := applyChange(ctx, h, o, c)
+	return err
 }

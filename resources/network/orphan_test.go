@@ -139,7 +139,7 @@ func TestOrphanLeavesAFileRewrittenByHand(t *testing.T) {
 	mine := "network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n"
 	put(t, h, netplanPath, mine, 0o600, 0, 0)
 	ch := apply(t, h, o)
-	if len(ch.Files) != 0 || !strings.Contains(strings.Join(ch.Notes, "\n"), "no longer says clawplan manages it") {
+	if len(ch.Files) != 0 || !strings.Contains(strings.Join(ch.Notes, "\n"), "does not say that clawplan created it") {
 		t.Fatalf("orphan plan for a hand-written file: files %+v, notes %q", ch.Files, ch.Notes)
 	}
 	if got := get(t, h, netplanPath); string(got.Content) != mine {

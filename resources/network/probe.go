@@ -15,6 +15,9 @@ type observed struct {
 	siblings []sibling
 	// note says why the rendered netplan YAML was not validated.
 	note string
+	// retired are the files the block managed under earlier settings
+	// (see Network.retired); nil for an orphan.
+	retired *observed
 }
 
 // probeFiles reads the managed files through the run's read cache; an
@@ -57,11 +60,17 @@ func (o *observed) state(h *resources.Host) resources.State {
 	for _, s := range o.siblings {
 		parts = append(parts, []byte(s.path), fp(&s.file))
 	}
+	if r := o.retired; r != nil && (r.netplan != nil || r.daemon != nil) {
+		parts = append(parts, []byte("retired"), fp(r.netplan), fp(r.daemon))
+	}
 	return resources.State{Exists: o.exists(), Fingerprint: h.Fingerprint(parts...), Private: o}
 }
 
 func (o *observed) exists() bool {
 	if o.netplan != nil && o.netplan.Exists {
+		return true
+	}
+	if o.retired != nil && o.retired.exists() {
 		return true
 	}
 	for _, s := range o.siblings {

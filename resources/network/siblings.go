@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,9 +30,9 @@ type sibling struct {
 	sameIface bool
 }
 
-// probeSiblings lists the netplan files other than managed that carry
-// addr's marker or configure iface ("" for none).
-func probeSiblings(h *resources.Host, addr resources.Addr, managed, iface string) ([]sibling, error) {
+// probeSiblings lists the netplan files, other than those in skip, that
+// carry addr's marker or configure iface ("" for none).
+func probeSiblings(h *resources.Host, addr resources.Addr, iface string, skip ...string) ([]sibling, error) {
 	var out []sibling
 	for _, dir := range netplanDirs {
 		names, err := yamlFiles(h, dir)
@@ -40,7 +41,7 @@ func probeSiblings(h *resources.Host, addr resources.Addr, managed, iface string
 		}
 		for _, name := range names {
 			p := path.Join(dir, name)
-			if p == managed {
+			if slices.Contains(skip, p) {
 				continue
 			}
 			f, err := h.ReadFile(p)
@@ -100,7 +101,7 @@ func staleEdits(sibs []sibling, ch *resources.Change, p *edits) {
 		case s.stale:
 			p.files = append(p.files, fileEdit{path: s.path, before: s.file, remove: true})
 			ch.Files = append(ch.Files, fileDiff(s.path, s.file, nil))
-			ch.Notes = append(ch.Notes, "Deletes "+s.path+", which clawplan created for "+ch.Addr.String()+" under an earlier netplan_file.")
+			ch.Notes = append(ch.Notes, "Deletes "+s.path+", which clawplan created for "+ch.Addr.String()+" under earlier settings (its first line says so).")
 		case s.adopted:
 			ch.Notes = append(ch.Notes, s.path+" still says clawplan manages it for "+ch.Addr.String()+" but stays, as it existed before clawplan: netplan merges it with the other files; remove it by hand if it is obsolete.")
 		case s.sameIface:
@@ -110,8 +111,8 @@ func staleEdits(sibs []sibling, ch *resources.Change, p *edits) {
 }
 
 // stalePaths are the sibling files Apply may delete, for the snapshot.
-func stalePaths(h *resources.Host, addr resources.Addr, managed string) ([]string, error) {
-	sibs, err := probeSiblings(h, addr, managed, "")
+func stalePaths(h *resources.Host, addr resources.Addr, skip ...string) ([]string, error) {
+	sibs, err := probeSiblings(h, addr, "", skip...)
 	var out []string
 	for _, s := range sibs {
 		if s.stale {
