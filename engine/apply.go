@@ -261,6 +261,44 @@ func (s *Session) appliedOnly(completed []string, changes map[string]resources.C
 	return out
 }
 
+// Adopt records ownership for resources that match the host but have no
+// record yet (an imported manifest, applied for the first time with
+// nothing to change), so that removing their block later deletes what
+// they manage. It writes only when a record is new or different.
+func (s *Session) Adopt(p *Plan) error {
+	owned, err := s.Store.Owned()
+	if err != nil {
+		return err
+	}
+	_, byAddr := s.indexPlan(p)
+	changed := false
+	for _, c := range p.Changes {
+		o, ok := byAddr[c.Addr.String()].(resources.Owner)
+		if !ok || c.Action != resources.NoOp {
+			continue
+		}
+		rec, err := o.Ownership()
+		if err != nil {
+			return fmt.Errorf("%s: ownership record: %w", c.Addr, err)
+		}
+		if string(owned[c.Addr.String()]) != string(rec) {
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := s.Store.Ensure(s.key); err != nil {
+		return err
+	}
+	lock, err := s.Store.Lock(os.Args)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	return s.recordOwnership(p, byAddr)
+}
+
 // recordOwnership updates owned.json after a successful apply.
 func (s *Session) recordOwnership(p *Plan, byAddr map[string]resources.Resource) error {
 	owned, err := s.Store.Owned()

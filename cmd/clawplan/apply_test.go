@@ -265,3 +265,24 @@ func unmount(dir string) error {
 	}
 	return nil
 }
+
+// TestNoChangeApplyAdoptsWhatMatches: a host that already matches (as
+// after `clawplan import`) is owned after one apply, so removing a block
+// deletes what it manages.
+func TestNoChangeApplyAdoptsWhatMatches(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"etc/app/a.conf", "etc/locked/b.conf", "etc/app/c.conf"} {
+		os.MkdirAll(filepath.Join(root, filepath.Dir(f)), 0o755)
+	}
+	os.WriteFile(filepath.Join(root, "etc/app/a.conf"), []byte("a-new\n"), 0o640)
+	os.WriteFile(filepath.Join(root, "etc/locked/b.conf"), []byte("b-new\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "etc/app/c.conf"), []byte("c-new\n"), 0o644)
+	dir := writeManifest(t, map[string]string{"main.hcl": threeFiles})
+	if r := clawplan(t, "apply", "--root", root, "-auto-approve", dir); r.code != exitOK || !strings.Contains(r.out, "No changes") {
+		t.Fatalf("apply on a matching host: %d %s %s", r.code, r.out, r.err)
+	}
+	os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(threeFiles[:strings.Index(threeFiles, `testfile "c"`)]), 0o644)
+	if r := clawplan(t, "plan", "--root", root, "-no-color", dir); !strings.Contains(r.out, "-   testfile.c") {
+		t.Fatalf("an adopted resource is not deleted with its block:\n%s", r.out)
+	}
+}

@@ -121,7 +121,7 @@ func (c *ApplyCommand) fresh(ctx context.Context, path string) (*engine.Session,
 		return nil, nil, engine.ErrInterrupted
 	}
 	if !p.HasChanges() {
-		return s, nil, nil
+		return s, nil, s.Adopt(p) // nothing to change; take ownership of what matches
 	}
 	if !c.autoApprove && !c.approve() {
 		return nil, nil, errors.New("apply cancelled: nothing was changed")
