@@ -8,6 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/clawplan/clawplan/resources/hostfs"
@@ -145,4 +148,22 @@ func ModeString(m fs.FileMode) string {
 	const digits = "01234567"
 	p := uint32(m.Perm())
 	return string([]byte{'0', digits[p>>6&7], digits[p>>3&7], digits[p&7]})
+}
+
+// MayProbe reports whether a plan or check may open a network connection
+// to host (a name or IP, without port). On the real host (root "/") it
+// may: probing the LLM server is a feature. Under another root the machine
+// running clawplan is not the host the manifest describes (a test, an
+// image build), so only loopback is probed; reason says why not.
+func (h *Host) MayProbe(host string) (bool, string) {
+	if filepath.Clean(h.Root) == "/" {
+		return true, ""
+	}
+	if host == "localhost" {
+		return true, ""
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil && ip.IsLoopback() {
+		return true, ""
+	}
+	return false, fmt.Sprintf("not probed: with --root %s this machine is not the host the manifest describes, so only loopback endpoints are contacted", h.Root)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -59,6 +60,11 @@ func fetchModels(ctx context.Context, baseURL string) modelList {
 // llmNotes probes the server once per run and says, as plan notes,
 // whether it answers and serves the declared models. It never fails.
 func llmNotes(ctx context.Context, h *resources.Host, baseURL string, declared []string) []string {
+	if u, err := url.Parse(baseURL); err == nil {
+		if ok, why := h.MayProbe(u.Hostname()); !ok {
+			return []string{fmt.Sprintf("LLM server at %s %s.", baseURL, why)}
+		}
+	}
 	v, _ := h.Memo("openclaw.llm-models:"+baseURL, func() (any, error) { return fetchModels(ctx, baseURL), nil })
 	ml := v.(modelList)
 	where := baseURL + "/models"
