@@ -41,6 +41,9 @@ func (Kind) Spec() hcldec.Spec {
 				"length":   &hcldec.AttrSpec{Name: "length", Type: cty.Number},
 				"alphabet": &hcldec.AttrSpec{Name: "alphabet", Type: cty.String},
 			}},
+			// env_file = PATH, key = VAR reads the line VAR=... of a dotenv file.
+			"env_file": &hcldec.AttrSpec{Name: "env_file", Type: cty.String},
+			"key":      &hcldec.AttrSpec{Name: "key", Type: cty.String},
 		}},
 		"deliver": &hcldec.BlockListSpec{TypeName: "deliver", MinItems: 1, Nested: &hcldec.ObjectSpec{
 			"env":  &hcldec.AttrSpec{Name: "env", Type: cty.String},
@@ -86,7 +89,8 @@ func (Kind) Orphan(addr resources.Addr, record json.RawMessage) (resources.Resou
 // decodeSource reads the source block; Validate checks that exactly one
 // kind of source is set.
 func decodeSource(v cty.Value) source {
-	src := source{Env: str(v.GetAttr("env")), File: str(v.GetAttr("file")), Timeout: defaultTimeout}
+	src := source{Env: str(v.GetAttr("env")), File: str(v.GetAttr("file")), Timeout: defaultTimeout,
+		EnvFile: str(v.GetAttr("env_file")), Key: str(v.GetAttr("key"))}
 	if c := v.GetAttr("command"); !c.IsNull() {
 		src.Command = []string{}
 		for it := c.ElementIterator(); it.Next(); {

@@ -25,6 +25,8 @@ const (
 type source struct {
 	Env         string
 	File        string
+	EnvFile     string // a dotenv file, read at Key
+	Key         string
 	Command     []string
 	Timeout     time.Duration
 	TimeoutText string

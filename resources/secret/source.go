@@ -46,6 +46,8 @@ func (s *Secret) read(ctx context.Context, h *resources.Host) (value, error) {
 		v, err = s.readEnv()
 	case src.File != "":
 		v, err = s.readFile(h)
+	case src.EnvFile != "":
+		v, err = s.readEnvFile(h)
 	case src.Command != nil:
 		v, err = s.readCommand(ctx)
 	default:

@@ -39,15 +39,18 @@ func (s *Secret) Validate() hcl.Diagnostics {
 
 func (s *Secret) validateSource() hcl.Diagnostics {
 	src := s.src
+	if d := s.validateEnvFile(); d != nil {
+		return d
+	}
 	set := 0
-	for _, on := range []bool{src.Env != "", src.File != "", src.Command != nil, src.Generate != nil} {
+	for _, on := range []bool{src.Env != "", src.File != "", src.EnvFile != "", src.Command != nil, src.Generate != nil} {
 		if on {
 			set++
 		}
 	}
 	if set != 1 {
 		return hcl.Diagnostics{s.diag(s.rng(0, "source"), "Secret needs exactly one source",
-			"Set exactly one of env = \"VAR\", file = \"/path\", command = [\"prog\", \"arg\"] or a generate { length = 48 } block inside source.")}
+			"Set exactly one of env = \"VAR\", file = \"/path\", env_file = \"/path/.env\" with key = \"VAR\", command = [\"prog\", \"arg\"] or a generate { length = 48 } block inside source.")}
 	}
 	switch {
 	case src.Env != "" && !envNameRE.MatchString(src.Env):
