@@ -23,9 +23,12 @@ func Render(kind string, b resources.ImportedBlock) []byte {
 // Decode decodes b the way the engine decodes a manifest block: parsed
 // from its rendered source, evaluated with vars (for example "secret", an
 // object of the secrets' exported values), then k.Decode and Validate.
+// Source ranges name the block's address as their file name, so a
+// diagnostic says which imported block it is about.
 func Decode(k resources.Kind, b resources.ImportedBlock, vars map[string]cty.Value) (resources.Resource, hcl.Diagnostics) {
 	src := Render(k.Name(), b)
-	f, diags := hclsyntax.ParseConfig(src, "imported.hcl", hcl.InitialPos)
+	addr := resources.Addr{Kind: k.Name(), Name: b.Name}
+	f, diags := hclsyntax.ParseConfig(src, addr.String(), hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -38,7 +41,7 @@ func Decode(k resources.Kind, b resources.ImportedBlock, vars map[string]cty.Val
 	if diags = append(diags, d...); diags.HasErrors() {
 		return nil, diags
 	}
-	r, d := k.Decode(resources.Addr{Kind: k.Name(), Name: b.Name}, blk.Body, val)
+	r, d := k.Decode(addr, blk.Body, val)
 	if diags = append(diags, d...); diags.HasErrors() || r == nil {
 		return r, diags
 	}

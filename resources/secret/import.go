@@ -32,7 +32,7 @@ func (Kind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBl
 			return nil, err
 		}
 		for _, f := range found {
-			out = append(out, resources.ImportedBlock{Name: f.Name, Comment: f.comment(h), Write: f.write})
+			out = append(out, f.Block(h))
 		}
 	}
 	return out, nil
@@ -63,6 +63,12 @@ func importUsers(h *resources.Host) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Block is the imported secret block: where the value lives, as source
+// and sinks, with a comment that says so.
+func (f Found) Block(h *resources.Host) resources.ImportedBlock {
+	return resources.ImportedBlock{Name: f.Name, Comment: f.comment(h), Write: f.write}
 }
 
 // write writes the block: the source is the first credentials file, or
