@@ -27,6 +27,7 @@ type settings struct {
 	PersistFile  *string     `cty:"persist_file"`
 	NftablesConf string      `cty:"nftables_conf"`
 	Adopt        bool        `cty:"adopt"`
+	Verify       *verifyConf `cty:"verify"`
 }
 
 // decodeSettings reads the decoded object and fills the defaults that

@@ -16,6 +16,7 @@ import (
 // an LLM server outside every blocked range gets a warning, and two
 // firewall blocks cannot own the same table.
 func (r *Firewall) CrossValidate(c resources.Catalog) hcl.Diagnostics {
+	r.cat = c
 	var diags hcl.Diagnostics
 	for _, n := range c.OfKind("network") {
 		diags = append(diags, r.checkDockerDNS(c, n)...)

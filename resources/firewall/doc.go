@@ -59,6 +59,25 @@
 // include line (created when missing). Notes say whether nftables.service
 // is enabled and warn when nftables_conf flushes the whole ruleset.
 //
+// Verification (`clawplan verify`, the seed's functional tests 2 and 3):
+// one short-lived container of the sandbox image (the sandbox block's
+// docker.image or image_tag), on the Docker network whose bridge is the
+// interface, dials the internet (the first DNS server, tcp/53), which it
+// must reach, and each LAN address (every llm_provider whose base_url is
+// a blocked address) and the host's own address on the bridge (the
+// gateway's port), which it must not. A LAN address is dialed from the
+// host too, so a timeout proves the firewall and not a host that is
+// down. A nested verify block overrides each default:
+//
+//	verify {
+//	  image        = "openclaw-sandbox:custom"
+//	  internet     = "1.1.1.1:53"
+//	  lan          = ["192.168.1.20:1234"]
+//	  host_ports   = [18789]
+//	  dial_command = ["/dialer", "check"] # default: sh with python3, bash or nc
+//	  timeout      = 3                    # seconds per dial
+//	}
+//
 // The network namespace: the caller's own, unless CLAWPLAN_FIREWALL_NETNS
 // names another by path, or SetNetNS points one resource elsewhere (tests).
 package firewall

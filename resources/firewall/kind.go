@@ -37,6 +37,7 @@ func (Kind) Decode(addr resources.Addr, body hcl.Body, val cty.Value) (resources
 	}
 	r.s = s
 	r.d, r.diags = s.check(r.rng)
+	r.diags = append(r.diags, r.checkVerify(body)...)
 	if r.diags.HasErrors() {
 		return r, nil
 	}

@@ -28,6 +28,8 @@ type Firewall struct {
 	orphan bool
 	want   []rawMsg   // the rendered table; nil for an orphan
 	wantM  tableModel // its model
+	// cat is the run's catalog, kept by CrossValidate for Verify.
+	cat resources.Catalog
 }
 
 var (

@@ -41,6 +41,7 @@ func spec() hcldec.Spec {
 		"persist_file":  &hcldec.AttrSpec{Name: "persist_file", Type: cty.String},
 		"nftables_conf": withDefault("nftables_conf", cty.String, cty.StringVal(defaultConf)),
 		"adopt":         withDefault("adopt", cty.Bool, cty.False),
+		"verify":        verifySpec(),
 	}
 }
 

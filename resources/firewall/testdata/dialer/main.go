@@ -6,9 +6,13 @@
 //	dialer loop ADDR MAX WORKERS TIMEOUT [stdin]
 //	                                          dial in a tight loop for MAX (or, with
 //	                                          "stdin", until stdin closes), print counts
+//	dialer check ADDR...                      dial each once (timeout: $CLAWPLAN_DIAL_TIMEOUT
+//	                                          seconds), print "ADDR connected|refused|timeout|unreachable"
+//	                                          lines: the verify block's dial_command protocol
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -29,6 +34,8 @@ func main() {
 		serve(os.Args[2])
 	case "probe":
 		probe(duration(os.Args[2]), os.Args[3:])
+	case "check":
+		check(os.Args[2:])
 	case "loop":
 		if len(os.Args) != 6 && len(os.Args) != 7 {
 			fail("usage: dialer loop ADDR MAX WORKERS TIMEOUT [stdin]")
@@ -77,6 +84,43 @@ func probe(timeout time.Duration, targets []string) {
 	}
 	wg.Wait()
 	fmt.Println(strings.Join(out, " "))
+}
+
+// check dials every target at once and classifies each outcome.
+func check(targets []string) {
+	secs, err := strconv.Atoi(os.Getenv("CLAWPLAN_DIAL_TIMEOUT"))
+	if err != nil || secs < 1 {
+		secs = 3
+	}
+	var wg sync.WaitGroup
+	out := make([]string, len(targets))
+	for i, addr := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", addr, time.Duration(secs)*time.Second)
+			out[i] = addr + " " + outcome(err)
+			if err == nil {
+				c.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Println(strings.Join(out, "\n"))
+}
+
+func outcome(err error) string {
+	switch {
+	case err == nil:
+		return "connected"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "unreachable"
+	case os.IsTimeout(err):
+		return "timeout"
+	}
+	return "error " + err.Error()
 }
 
 // loop dials addr from several workers until the time is up. It prints
