@@ -1,8 +1,13 @@
 package gatewaysvc
 
 import (
+	"net"
 	"net/netip"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/clawplan/clawplan/resources"
 )
 
 // Lines as the kernel prints them: 127.0.0.1:18789 and 0.0.0.0:22
@@ -19,17 +24,55 @@ const procTCP6 = `  sl  local_address                         remote_address    
 `
 
 func TestParseProcNet(t *testing.T) {
-	got := append(parseProcNet([]byte(procTCP)), parseProcNet([]byte(procTCP6))...)
+	socks := append(parseProcNet([]byte(procTCP)), parseProcNet([]byte(procTCP6))...)
 	want := []string{"127.0.0.1:18789", "0.0.0.0:22", "[::1]:18789", "127.0.0.1:8080"}
-	if len(got) != len(want) {
-		t.Fatalf("got %v", got)
+	wantInodes := "1 2 4 5" // and uids 1000 0 1000 1000
+	if len(socks) != len(want) {
+		t.Fatalf("got %v", socks)
 	}
-	for i := range want {
-		if got[i].String() != want[i] {
-			t.Fatalf("socket %d = %s, want %s", i, got[i], want[i])
+	var got []netip.AddrPort
+	var inodes []string
+	for i, s := range socks {
+		if s.addr.String() != want[i] {
+			t.Fatalf("socket %d = %s, want %s", i, s.addr, want[i])
 		}
+		got = append(got, s.addr)
+		inodes = append(inodes, s.inode)
+		if (s.uid == "0") != (i == 1) {
+			t.Fatalf("socket %d owner %s", i, s.uid)
+		}
+	}
+	if strings.Join(inodes, " ") != wantInodes {
+		t.Fatalf("inodes %v, want %s", inodes, wantInodes)
 	}
 	if !loopbackOnly(got[2:3]) || loopbackOnly(got[:2]) || !loopbackOnly([]netip.AddrPort{got[0], got[2]}) {
 		t.Fatal("loopback classification")
+	}
+}
+
+// TestUIDListens finds this process's listening socket by its owner in
+// /proc/net/tcp, as Refresh finds the running gateway's.
+func TestUIDListens(t *testing.T) {
+	h := resources.NewHost("/", t.TempDir(), []byte("k"), nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if l, ok := uidListens(h, os.Getuid()); !ok || !l {
+		t.Fatalf("listening: listens %t, ok %t", l, ok)
+	}
+	if l, _ := uidListens(h, 4242424); l {
+		t.Fatal("a uid without sockets listens")
+	}
+}
+
+func TestUnitPort(t *testing.T) {
+	s := New(gwAddr, Settings{User: "u", Port: 18790, Version: "1", Node: "24"}, nil)
+	if p := unitPort(s.desiredUnit("/home/u")); p != 18790 {
+		t.Fatalf("unitPort = %d", p)
+	}
+	if p := unitPort([]byte("[Service]\n")); p != DefaultPort {
+		t.Fatalf("unitPort of a unit without the variable = %d", p)
 	}
 }

@@ -2,7 +2,10 @@ package gatewaysvc
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/clawplan/clawplan/resources"
@@ -10,26 +13,33 @@ import (
 	"github.com/clawplan/clawplan/resources/runtime/systemd"
 )
 
+// StartTimeout bounds the wait for a (re)started gateway to listen. A
+// fresh state directory takes about 8 s; migrations can take longer.
+var StartTimeout = 2 * time.Minute
+
 // SettleTime is how long a restarted gateway must stay up to count as
-// started: a config it cannot use makes it exit within a second or two
-// (exit 78, which the unit does not restart).
+// started when its sockets cannot be read (no /proc under the root).
 var SettleTime = 3 * time.Second
 
 // Refresh restarts the gateway (starting it when stopped) and waits until
-// it stays up. The engine calls it once per apply, after every change
-// succeeded, for all the changes that named this node in Triggers. On a
-// --root tree without a user manager there is nothing to restart: the unit
-// starts at boot.
+// it listens on the port its unit file names. The engine calls it once per
+// apply, after every change succeeded, for all the changes that named this
+// node in Triggers; after a rollback; and, when a restart failed, again
+// after restoring the old state, where there may be no unit at all: then
+// there is nothing to restart. On a --root tree without a user manager the
+// unit starts at boot.
 func (s *Service) Refresh(ctx context.Context, h *resources.Host) error {
 	h.Forget("/etc/passwd")
 	acct, err := account.Lookup(h, s.set.User)
-	if err != nil {
-		return err
-	}
-	if !acct.Exists {
-		return errUserMissing(s.set.User)
+	if err != nil || !acct.Exists {
+		return errors.Join(err, errUserMissing(s.set.User))
 	}
 	defer h.ForgetMemo(memoKey(acct.UID))
+	unit, err := fileSnapshot(h, s.paths(acct.Home).unit)
+	if err != nil || !unit.Exists {
+		h.Log.Info("no gateway unit: nothing to restart", "addr", s.addr.String())
+		return err
+	}
 	m, err := s.liveManager(ctx, h, acct)
 	if err != nil || m == nil {
 		if m == nil && err == nil {
@@ -38,15 +48,20 @@ func (s *Service) Refresh(ctx context.Context, h *resources.Host) error {
 		return err
 	}
 	defer m.Close()
-	return restart(ctx, h, m)
+	return restart(ctx, h, m, acct.UID, unitPort(unit.Content))
 }
 
-// restart reloads units if needed, restarts the gateway and waits for it
-// to settle.
-func restart(ctx context.Context, h *resources.Host, m *systemd.Manager) error {
+// restart restarts the gateway and waits until it listens on port. A
+// gateway that is still starting is left to finish first: OpenClaw killed
+// during its startup maintenance leaves a database lease behind, and the
+// next start then refuses with exit 78 until the lease expires.
+func restart(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, port int) error {
 	st, err := m.Status(ctx, systemd.UnitName)
 	if err != nil {
 		return err
+	}
+	if st.Active() {
+		waitListening(ctx, h, m, st, uid) // best effort: restart it either way
 	}
 	if st.NeedDaemonReload {
 		if err := m.Reload(ctx); err != nil {
@@ -56,10 +71,93 @@ func restart(ctx context.Context, h *resources.Host, m *systemd.Manager) error {
 	if err := m.Restart(ctx, systemd.UnitName); err != nil {
 		return err
 	}
-	after, err := m.WaitSettled(ctx, systemd.UnitName, SettleTime)
-	if err != nil {
-		return fmt.Errorf("the gateway did not stay up after its restart: %w", err)
+	return started(ctx, h, m, port)
+}
+
+// start starts a stopped gateway and waits until it listens.
+func start(ctx context.Context, h *resources.Host, m *systemd.Manager, port int) error {
+	if err := m.Start(ctx, systemd.UnitName); err != nil {
+		return err
 	}
-	h.Log.Info("gateway restarted", "unit", systemd.UnitName, "invocation", after.InvocationID, "pid", after.MainPID)
+	return started(ctx, h, m, port)
+}
+
+func started(ctx context.Context, h *resources.Host, m *systemd.Manager, port int) error {
+	st, err := m.Status(ctx, systemd.UnitName)
+	if err != nil {
+		return err
+	}
+	if st, err = waitReady(ctx, h, m, port, st.InvocationID); err != nil {
+		return fmt.Errorf("the gateway did not come up: %w", err)
+	}
+	h.Log.Info("gateway started", "unit", systemd.UnitName, "invocation", st.InvocationID, "pid", st.MainPID, "port", port)
 	return nil
+}
+
+// waitReady waits until the run of the unit identified by invocation is
+// active and something listens on port. It fails when the run ends (exit
+// 78 is "config incomplete": the unit does not restart it) or systemd
+// restarts it after a crash.
+func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, port int, invocation string) (systemd.Status, error) {
+	deadline := time.Now().Add(StartTimeout)
+	for {
+		st, err := m.Status(ctx, systemd.UnitName)
+		switch {
+		case err != nil:
+			return st, err
+		case st.ActiveState == "failed" || st.ActiveState == "inactive" || st.InvocationID != invocation:
+			return st, fmt.Errorf("%s stopped while starting (state %s, result %s, exit status %d); see `journalctl --user -u %s`",
+				systemd.UnitName, st.ActiveState, st.Result, st.ExecMainStatus, systemd.UnitName)
+		}
+		socks, ok := liveListeners(h, port)
+		if !ok {
+			return m.WaitSettled(ctx, systemd.UnitName, SettleTime)
+		}
+		if st.Active() && len(socks) > 0 {
+			return st, nil
+		}
+		if time.Now().After(deadline) {
+			return st, fmt.Errorf("%s is %s but nothing listens on port %d after %s; see `journalctl --user -u %s`",
+				systemd.UnitName, st.ActiveState, port, StartTimeout, systemd.UnitName)
+		}
+		select {
+		case <-ctx.Done():
+			return st, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// waitListening waits, up to StartTimeout, until the running gateway
+// listens (on whatever port its unit gave it: a socket of the service
+// user), or its run ends.
+func waitListening(ctx context.Context, h *resources.Host, m *systemd.Manager, st systemd.Status, uid int) {
+	deadline := time.Now().Add(StartTimeout)
+	for time.Now().Before(deadline) {
+		listens, ok := uidListens(h, uid)
+		if listens || !ok {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+		now, err := m.Status(ctx, systemd.UnitName)
+		if err != nil || now.InvocationID != st.InvocationID || !now.Active() {
+			return
+		}
+	}
+}
+
+var portEnv = regexp.MustCompile(`(?m)^Environment=OPENCLAW_GATEWAY_PORT=(\d+)$`)
+
+// unitPort is the port a unit file starts the gateway on.
+func unitPort(unit []byte) int {
+	if m := portEnv.FindSubmatch(unit); m != nil {
+		if p, err := strconv.Atoi(string(m[1])); err == nil {
+			return p
+		}
+	}
+	return DefaultPort
 }

@@ -13,9 +13,9 @@ import (
 )
 
 // Restore returns the gateway to a snapshot: the unit file byte for byte
-// (or gone), its [Install] link, lingering, and the running state. A
-// gateway that ran before and whose unit the restore changed is restarted,
-// so it runs the restored unit; one that did not run is stopped.
+// (or gone), its [Install] link, lingering, and the running state: a
+// gateway that did not run is stopped, one that ran and stopped is
+// started. A running gateway is not restarted here (see restoreRunning).
 func (s *Service) Restore(ctx context.Context, h *resources.Host, sn resources.Snapshot) error {
 	snap, err := readSnapshot(sn)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Service) Restore(ctx context.Context, h *resources.Host, sn resources.S
 	if err := s.restoreUnit(ctx, h, m, acct, p, snap, changed); err != nil {
 		return err
 	}
-	if err := restoreRunning(ctx, m, snap, changed); err != nil {
+	if err := restoreRunning(ctx, h, m, snap); err != nil {
 		return err
 	}
 	return restoreLinger(ctx, h, acct, snap)
@@ -78,15 +78,19 @@ func (s *Service) restoreUnit(ctx context.Context, h *resources.Host, m *systemd
 	return nil
 }
 
-// restoreRunning starts or restarts a gateway that ran before the apply.
-func restoreRunning(ctx context.Context, m *systemd.Manager, snap snapshot, changed bool) error {
+// restoreRunning starts a gateway that ran before the apply and is
+// stopped now. It does not restart one that runs: the engine refreshes
+// after a rollback (on the restored files, config included), and after a
+// failed apply the running gateway never saw the new files.
+func restoreRunning(ctx context.Context, h *resources.Host, m *systemd.Manager, snap snapshot) error {
 	if m == nil || !snap.Managed || !snap.Active || !snap.Unit.Exists {
 		return nil
 	}
-	if changed {
-		return m.Restart(ctx, systemd.UnitName)
+	st, err := m.Status(ctx, systemd.UnitName)
+	if err != nil || st.Active() {
+		return err
 	}
-	return m.Start(ctx, systemd.UnitName)
+	return start(ctx, h, m, unitPort(snap.Unit.Content))
 }
 
 // restoreLinger turns lingering back to what it was, last: turning it off
