@@ -325,4 +325,3 @@ func startsSince(t *testing.T, cursor string) int {
 	}
 	return n
 }
-

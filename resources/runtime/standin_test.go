@@ -75,7 +75,7 @@ func (g *gateway) Export() cty.Value { return g.val }
 // noop is a resource with nothing on the host.
 type noop struct{ addr resources.Addr }
 
-func (n noop) Addr() resources.Addr     { return n.addr }
+func (n noop) Addr() resources.Addr      { return n.addr }
 func (n noop) Validate() hcl.Diagnostics { return nil }
 func (n noop) Probe(context.Context, *resources.Host) (resources.State, error) {
 	return resources.State{Exists: true}, nil

@@ -138,7 +138,9 @@ func Import(t testing.TB, c *client.Client, tarball string) string {
 	}
 	io.Copy(io.Discard, rc)
 	rc.Close()
-	t.Cleanup(func() { c.ImageRemove(context.Background(), ref, image.RemoveOptions{Force: true, PruneChildren: true}) })
+	t.Cleanup(func() {
+		c.ImageRemove(context.Background(), ref, image.RemoveOptions{Force: true, PruneChildren: true})
+	})
 	return ref
 }
 
@@ -169,7 +171,9 @@ func Start(t testing.TB, c *client.Client, img string, binds []string) *Box {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.ContainerRemove(context.Background(), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}) })
+	t.Cleanup(func() {
+		c.ContainerRemove(context.Background(), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	})
 	if err := c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
 		t.Fatal(err)
 	}
