@@ -20,4 +20,11 @@
 //
 // Security rules (package policy) run as CrossValidators; the llm_provider
 // block probes its server's GET /models at plan time.
+//
+// `clawplan verify` runs two of the seed's functional tests here: each
+// llm_provider asks its server for its models again (with the API key
+// where the secret kind delivered it) and wants every declared id served
+// ("LLM NAME answers"); the writer runs the installed CLI's `security
+// audit --deep` against the service user's home, offline, and wants 0
+// critical ("security audit: 0 critical"), listing the findings' checkIds.
 package openclaw

@@ -26,11 +26,19 @@ type modelList struct {
 
 // fetchModels asks an OpenAI-compatible server which models it serves.
 func fetchModels(ctx context.Context, baseURL string) modelList {
+	return fetchModelsAuth(ctx, baseURL, "")
+}
+
+// fetchModelsAuth is fetchModels sending key as a bearer token ("" sends none).
+func fetchModelsAuth(ctx context.Context, baseURL, key string) modelList {
 	ctx, cancel := context.WithTimeout(ctx, llmTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(baseURL, "/")+"/models", nil)
 	if err != nil {
 		return modelList{err: err}
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
