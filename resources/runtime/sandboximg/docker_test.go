@@ -161,3 +161,54 @@ func cleanupImages(t *testing.T, e *docker.Engine, tag string) func() {
 	})
 	return record
 }
+
+// TestOrphanRemovesTag: a sandbox block removed from the manifest removes
+// the tag it built (the image stays under the rollback tag) and its
+// record; restoring the delete tags the image again.
+func TestOrphanRemovesTag(t *testing.T) {
+	restest.NeedRoot(t)
+	ctx := context.Background()
+	e, err := docker.Connect(ctx)
+	restest.Need(t, err == nil, "a Docker engine")
+	id := randomID(t)
+	base := id + "-base:latest"
+	importBusybox(t, e, base)
+	tag := id + "-sandbox:custom"
+	record := cleanupImages(t, e, tag)
+	h := testHost(t)
+	img := newImage(t, sandbox("FROM "+base+"\nLABEL x=1\n", tag, "1000:1000"), "openclaw-sbx-"+id)
+	_, ch := restest.Plan(t, h, img)
+	if err := img.Apply(ctx, h, ch); err != nil {
+		t.Fatal(err)
+	}
+	record()
+	built, _, _ := e.Inspect(ctx, tag)
+	rec, _ := img.Ownership()
+	orphan, err := Kind{}.Orphan(img.Addr(), rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ch = restest.Plan(t, restest.Fresh(h), orphan)
+	if a, ok := attrOf(ch, "image_tag"); ch.Action != resources.Delete || !ok || a.Before != tag {
+		t.Fatalf("orphan plan: %+v", ch)
+	}
+	snap, err := orphan.Snapshot(ctx, restest.Fresh(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := orphan.Apply(ctx, restest.Fresh(h), ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := e.Inspect(ctx, tag); ok {
+		t.Fatal("the tag survived the delete")
+	}
+	if kept, ok, _ := e.Inspect(ctx, tag+"-clawplan-rollback"); !ok || kept.ID != built.ID {
+		t.Fatal("the image should stay under the rollback tag")
+	}
+	if err := orphan.Restore(ctx, restest.Fresh(h), snap); err != nil {
+		t.Fatal(err)
+	}
+	if now, ok, _ := e.Inspect(ctx, tag); !ok || now.ID != built.ID {
+		t.Fatalf("restore of the delete: %s -> %v %s", tag, ok, now.ID)
+	}
+}
