@@ -1,7 +1,7 @@
 // Package secret implements the `secret` block: a token or key read at plan
 // time from one source (an environment variable of the clawplan process, a
-// file, a command's output, or a value generated once and kept in the state
-// directory) and delivered to one or more sinks where OpenClaw reads it: a
+// file, a line of a dotenv file (env_file and key), a command's output, or a
+// value generated once and kept in the state directory) and delivered to one or more sinks where OpenClaw reads it: a
 // credentials file (0600 in a 0700 directory, owned by the service user) and
 // lines of the service user's ~/.openclaw/.env.
 //
