@@ -1,9 +1,10 @@
 // Package secret implements the `secret` block: a token or key read at plan
 // time from one source (an environment variable of the clawplan process, a
 // file, a line of a dotenv file (env_file and key), a command's output, or a
-// value generated once and kept in the state directory) and delivered to one or more sinks where OpenClaw reads it: a
-// credentials file (0600 in a 0700 directory, owned by the service user) and
-// lines of the service user's ~/.openclaw/.env.
+// value generated once and kept in the state directory) and delivered to
+// one or more sinks where OpenClaw reads it: a credentials file (0600 in a
+// 0700 directory, owned by the service user) and lines of the service
+// user's ~/.openclaw/.env.
 //
 // A secret's value never appears in a plan, a log line or an error: changes
 // show keyed fingerprints (Host.Fingerprint), sensitive files show that they
