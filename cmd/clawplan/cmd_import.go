@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/clawplan/clawplan/engine/config"
 	"github.com/clawplan/clawplan/resources"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -16,8 +17,9 @@ import (
 // ImportCommand is `clawplan import`.
 type ImportCommand struct {
 	*Meta
-	out   string
-	force bool
+	out      string
+	force    bool
+	stateDir string
 }
 
 // Synopsis implements cli.Command.
@@ -36,6 +38,9 @@ func (c *ImportCommand) Help() string {
 Options:
   -out FILE   Write the manifest to FILE (default: standard output)
   -force      Overwrite FILE if it exists
+  -state-dir DIR  clawplan's state directory on the host, where its ownership
+              records are (default /var/lib/clawplan; the manifest's clawplan
+              { state_dir } if it set another)
   -root DIR   Read the host under DIR (default /)
 `
 }
@@ -45,10 +50,15 @@ func (c *ImportCommand) Run(args []string) int {
 	fs := c.flags("import", false)
 	fs.StringVar(&c.out, "out", "", "write the manifest to `FILE`")
 	fs.BoolVar(&c.force, "force", false, "overwrite FILE")
+	fs.StringVar(&c.stateDir, "state-dir", config.DefaultStateDir, "clawplan's state `DIR` on the host")
 	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
 		return c.errorf("usage: clawplan import [-out FILE] [-root DIR]")
 	}
-	h := resources.NewHost(c.Root, "", randomKey(), c.logger())
+	stateDir, err := resources.NewHost(c.Root, "", nil, nil).Path(c.stateDir)
+	if err != nil {
+		return c.errorf("-state-dir: %v", err)
+	}
+	h := resources.NewHost(c.Root, stateDir, randomKey(), c.logger())
 	c.redactor = h.Secrets
 	f, n, err := importAll(context.Background(), h)
 	if err != nil {
