@@ -40,9 +40,9 @@ type auditReport struct {
 
 // Verify is the seed's functional test 5: OpenClaw's own `security audit
 // --deep`, run with the installed CLI against the service user's home
-// (offline: npm pointed at a closed port), must find 0 critical. On the
-// real host, run as root, the CLI runs as the service user, so the state
-// it migrates stays the user's own.
+// (offline: npm pointed at a closed port), must find 0 critical. Run as
+// root, the CLI runs as the service user, so the state it migrates stays
+// the user's own.
 func (w *writer) Verify(ctx context.Context, h *resources.Host) []resources.Check {
 	if w.orphaned {
 		return nil
@@ -116,10 +116,10 @@ func runAudit(ctx context.Context, h *resources.Host, inst *installation, u acco
 }
 
 // serviceCredential is the service user's identity (with its groups, such
-// as docker) when clawplan runs as root on the real host; nil otherwise:
-// under another root the user does not exist on this machine.
+// as docker) when clawplan runs as root and the user exists (also under
+// --root, as npm and the cron CLI run); nil otherwise.
 func serviceCredential(h *resources.Host, u account.User) *syscall.Credential {
-	if os.Geteuid() != 0 || filepath.Clean(h.Root) != "/" || u.UID <= 0 {
+	if os.Geteuid() != 0 || !u.Exists || u.UID <= 0 {
 		return nil
 	}
 	return &syscall.Credential{Uid: uint32(u.UID), Gid: uint32(u.GID), Groups: groupsOf(h, u)}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/clawplan/clawplan/resources"
@@ -158,5 +159,45 @@ func TestVerifyAuditMissing(t *testing.T) {
 	t.Setenv(openclawEnv, openclawBin(t))
 	if c := verifyOne(t, restest.Fresh(h), w); c.Passed || !strings.Contains(c.Evidence, "/home/openclaw/.openclaw/openclaw.json does not exist") {
 		t.Fatalf("no config: %+v", c)
+	}
+}
+
+// Run as root with the service user present, the audit runs as that user:
+// the state it creates in ~/.openclaw is the user's, not root's, so the
+// gateway can still write it.
+func TestVerifyAuditRunsAsServiceUser(t *testing.T) {
+	restest.NeedRoot(t)
+	bin := openclawBin(t)
+	h := newHost(t)
+	for _, d := range []string{filepath.Dir(h.Root), h.Root} {
+		os.Chmod(d, 0o755) // the user must reach its home under the root
+	}
+	put := func(p, content string, mode os.FileMode) {
+		full := filepath.Join(h.Root, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nopenclaw:x:1000:1000::/home/openclaw:/bin/bash\n", 0o644)
+	put("etc/group", "root:x:0:\nopenclaw:x:1000:\n", 0o644)
+	home := filepath.Join(h.Root, "home", "openclaw")
+	os.Chmod(home, 0o750)
+	os.Chown(home, 1000, 1000)
+	w := synth(t, mustManifest(t, readExample(t)))
+	apply(t, h, w)
+	put("home/openclaw/.openclaw/.env", "OPENCLAW_GATEWAY_TOKEN="+strings.Repeat("5a", 24)+"\n", 0o600)
+	os.Chown(filepath.Join(home, ".openclaw", ".env"), 1000, 1000)
+	t.Setenv(openclawEnv, bin)
+	c := verifyOne(t, restest.Fresh(h), w)
+	if !c.Passed || !strings.Contains(c.Evidence, ", as openclaw)") {
+		t.Fatalf("%+v", c)
+	}
+	entries, _ := os.ReadDir(filepath.Join(home, ".openclaw"))
+	for _, e := range entries {
+		fi, err := os.Stat(filepath.Join(home, ".openclaw", e.Name()))
+		if err == nil && fi.Sys().(*syscall.Stat_t).Uid != 1000 {
+			t.Errorf("~/.openclaw/%s belongs to uid %d after the audit", e.Name(), fi.Sys().(*syscall.Stat_t).Uid)
+		}
 	}
 }
