@@ -15,6 +15,9 @@ import (
 
 var _ resources.Verifier = (*Firewall)(nil)
 
+// prepareTimeout bounds the Docker queries before the test container runs.
+const prepareTimeout = 15 * time.Second
+
 // Verify runs the seed's functional tests 2 and 3 for real: one
 // short-lived container of the sandbox image, on the Docker network whose
 // bridge is the firewall's interface, dials the internet address (which
@@ -58,6 +61,8 @@ func (s *verifyRun) prepare(ctx context.Context) (*client.Client, error) {
 	if s.image == "" {
 		return nil, fmt.Errorf("no image to test with: declare a sandbox block, or verify { image = \"NAME:TAG\" } in %s", s.r.addr)
 	}
+	ctx, cancel := context.WithTimeout(ctx, prepareTimeout)
+	defer cancel()
 	eng, err := docker.Connect(ctx)
 	if err != nil {
 		return nil, err

@@ -31,8 +31,8 @@ const auditCheck = "security audit: 0 critical"
 // auditReport is what `openclaw security audit --json` prints; an invalid
 // config gives ok false, an error and issues instead of a summary.
 type auditReport struct {
-	OK       *bool  `json:"ok"`
-	Error    string `json:"error"`
+	OK       *bool           `json:"ok"`
+	Error    json.RawMessage `json:"error"` // a string, or {type, message}
 	Issues   []struct{ Path, Message string }
 	Summary  *struct{ Critical, Warn, Info int }
 	Findings []struct{ CheckID, Severity string }
@@ -110,9 +110,22 @@ func runAudit(ctx context.Context, h *resources.Host, inst *installation, u acco
 		if err == nil {
 			err = fmt.Errorf("no JSON report: %v", jerr)
 		}
-		return rep, how, fmt.Errorf("%v: %s", err, lastLine(stderr.String()))
+		return rep, how, fmt.Errorf("%v: %s", err, reason(stderr.String()))
 	}
 	return rep, how, nil
+}
+
+// errorText is the report's error, whichever form it has.
+func (r auditReport) errorText() string {
+	var s string
+	if json.Unmarshal(r.Error, &s) == nil {
+		return s
+	}
+	var e struct{ Type, Message string }
+	if json.Unmarshal(r.Error, &e) == nil && e.Message != "" {
+		return e.Message
+	}
+	return string(r.Error)
 }
 
 // serviceCredential is the service user's identity (with its groups, such
@@ -158,7 +171,7 @@ func judgeAudit(how string, rep auditReport, err error) (bool, string) {
 		for _, i := range rep.Issues {
 			issues = append(issues, i.Path+": "+i.Message)
 		}
-		return false, fmt.Sprintf("%s: refused to audit: %s %s", how, rep.Error, strings.Join(issues, "; "))
+		return false, strings.TrimSpace(fmt.Sprintf("%s: refused to audit: %s %s", how, rep.errorText(), strings.Join(issues, "; ")))
 	case rep.Summary == nil:
 		return false, how + ": the report has no summary"
 	}
@@ -192,8 +205,14 @@ func findingIDs(rep auditReport, severity string) []string {
 	return out
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+// reason picks the CLI's "Reason:" line from its stderr, else the last line.
+func reason(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		if _, r, ok := strings.Cut(l, "Reason: "); ok {
+			return r
+		}
+	}
 	if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
 		return l
 	}

@@ -2,6 +2,7 @@ package openclaw
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -199,5 +200,39 @@ func TestVerifyAuditRunsAsServiceUser(t *testing.T) {
 		if err == nil && fi.Sys().(*syscall.Stat_t).Uid != 1000 {
 			t.Errorf("~/.openclaw/%s belongs to uid %d after the audit", e.Name(), fi.Sys().(*syscall.Stat_t).Uid)
 		}
+	}
+}
+
+// judgeAudit reads the report forms the CLI prints: a summary with
+// findings, a refusal whose error is an object (as 2026.9.6 prints for a
+// CLI error) or a string with issues (an invalid config).
+func TestJudgeAudit(t *testing.T) {
+	cases := []struct {
+		out  string
+		pass bool
+		ev   string
+	}{
+		{`{"summary":{"critical":2,"warn":1,"info":0},"findings":[{"checkId":"fs.config.perms_writable","severity":"critical"},{"checkId":"sandbox.dangerous_bind_mount","severity":"critical"},{"checkId":"gateway.probe_failed","severity":"warn"},{"checkId":"summary.attack_surface","severity":"info"}]}`,
+			false, "audit: 2 critical, 1 warn, 0 info; critical: fs.config.perms_writable, sandbox.dangerous_bind_mount; warn: gateway.probe_failed"},
+		{`{"summary":{"critical":0,"warn":2,"info":1},"findings":[{"checkId":"config.insecure_or_dangerous_flags","severity":"warn"},{"checkId":"config.insecure_or_dangerous_flags","severity":"warn"}]}`,
+			true, "audit: 0 critical, 2 warn, 1 info; warn: config.insecure_or_dangerous_flags (x2)"},
+		{`{"ok":false,"error":{"type":"cli_error","message":"Unsafe fallback OpenClaw temp dir: /home/openclaw/.cache/openclaw-1000"}}`,
+			false, "audit: refused to audit: Unsafe fallback OpenClaw temp dir: /home/openclaw/.cache/openclaw-1000"},
+		{`{"ok":false,"error":"Invalid config","issues":[{"path":"logging","message":"Unrecognized key \"redactSensitive\""}]}`,
+			false, `audit: refused to audit: Invalid config logging: Unrecognized key "redactSensitive"`},
+		{`{"ts":1}`, false, "audit: the report has no summary"},
+	}
+	for _, c := range cases {
+		var rep auditReport
+		if err := json.Unmarshal([]byte(c.out), &rep); err != nil {
+			t.Fatalf("%s: %v", c.out, err)
+		}
+		pass, ev := judgeAudit("audit", rep, nil)
+		if pass != c.pass || ev != c.ev {
+			t.Errorf("%s:\ngot  %t %s\nwant %t %s", c.out, pass, ev, c.pass, c.ev)
+		}
+	}
+	if r := reason("[openclaw] The CLI command failed.\n[openclaw] Reason: Unsafe temp dir\n[openclaw] Help: openclaw --help\n"); r != "Unsafe temp dir" {
+		t.Errorf("reason: %q", r)
 	}
 }
