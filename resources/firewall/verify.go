@@ -38,7 +38,7 @@ func (r *Firewall) Verify(ctx context.Context, h *resources.Host) []resources.Ch
 	checks := s.missing(ts, err)
 	if err != nil {
 		for _, t := range ts {
-			checks = append(checks, resources.Check{Name: t.checkName(), Evidence: s.where(t) + ": not dialed: " + err.Error()})
+			checks = append(checks, resources.Check{Name: t.checkName(), Evidence: "not dialed: " + err.Error() + " (target " + s.where(t) + ")"})
 		}
 		return checks
 	}
@@ -129,7 +129,7 @@ func (s *verifyRun) dial(ctx context.Context, cli *client.Client, ts []target) [
 	out := make([]resources.Check, len(ts))
 	for i, t := range ts {
 		if err != nil {
-			out[i] = resources.Check{Name: t.checkName(), Evidence: s.where(t) + ": " + err.Error()}
+			out[i] = resources.Check{Name: t.checkName(), Evidence: "dialed " + s.where(t) + ": " + err.Error()}
 			continue
 		}
 		out[i] = s.judge(t, run.results[t.addr.String()], control[i])
@@ -141,7 +141,7 @@ func (s *verifyRun) dial(ctx context.Context, cli *client.Client, ts []target) [
 func (s *verifyRun) judge(t target, result, control string) resources.Check {
 	c := resources.Check{Name: t.checkName()}
 	got, known := reached(result)
-	ev := s.where(t) + ": " + s.describe(result)
+	ev := "dialed " + s.where(t) + ": " + s.describe(result)
 	switch {
 	case !known:
 		c.Evidence = ev + ": the dial gave no answer either way"
@@ -162,7 +162,7 @@ func (s *verifyRun) judge(t target, result, control string) resources.Check {
 	return c
 }
 
-// where says what was dialed, from which container, image and network.
+// where says what is dialed, from which container, image and network.
 func (s *verifyRun) where(t target) string {
 	from := "a container"
 	if s.container != "" {
@@ -172,7 +172,7 @@ func (s *verifyRun) where(t target) string {
 	if nw == "" {
 		nw = "?"
 	}
-	return fmt.Sprintf("dialed %s (%s) from %s of image %s on Docker network %s (%s)", t.addr, t.from, from, s.image, nw, s.r.s.Interface)
+	return fmt.Sprintf("%s (%s) from %s of image %s on Docker network %s (%s)", t.addr, t.from, from, s.image, nw, s.r.s.Interface)
 }
 
 func (s *verifyRun) describe(result string) string {
