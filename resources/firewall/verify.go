@@ -35,14 +35,15 @@ func (r *Firewall) Verify(ctx context.Context, h *resources.Host) []resources.Ch
 		defer cli.Close()
 	}
 	ts := r.targets(s.bridge.gw)
-	checks := s.missing(ts, err)
+	missing := s.missing(ts, err)
 	if err != nil {
+		var checks []resources.Check
 		for _, t := range ts {
 			checks = append(checks, resources.Check{Name: t.checkName(), Evidence: "not dialed: " + err.Error() + " (target " + s.where(t) + ")"})
 		}
-		return checks
+		return append(checks, missing...)
 	}
-	return append(s.dial(ctx, cli, ts), checks...)
+	return append(s.dial(ctx, cli, ts), missing...)
 }
 
 // verifyRun is one Verify: the image, the bridge and the container's results.
