@@ -34,6 +34,9 @@ func TestGatewayInSystemdContainer(t *testing.T) {
 		t.Skip("this is the inside run")
 	}
 	restest.NeedRoot(t)
+	if testing.Short() {
+		t.Skip("boots systemd and the real gateway (about a minute)")
+	}
 	ctx := context.Background()
 	e, err := docker.Connect(ctx)
 	restest.Need(t, err == nil, "a Docker engine")

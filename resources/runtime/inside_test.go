@@ -68,17 +68,25 @@ rt_file "env" {
 
 // TestInsideSystemdContainer runs only inside the container that
 // TestGatewayInSystemdContainer starts, as root, against the real user
-// manager of the openclaw user and the real OpenClaw gateway.
+// manager of the openclaw user and the real OpenClaw gateway. The steps
+// build on each other.
 func TestInsideSystemdContainer(t *testing.T) {
 	if os.Getenv(insideEnv) == "" {
 		t.Skip("runs inside the systemd container only (TestGatewayInSystemdContainer starts it)")
 	}
 	standIns()
-	ctx := context.Background()
 	dir := t.TempDir()
+	firstApply(t, dir)
+	configChangeRestartsOnce(t, dir)
+	failedApplyOwesRestart(t, dir)
+	refusedConfigKeepsGateway(t, dir)
+	rollbackRestoresUnit(t, dir)
+}
 
-	// 1. A fresh user: install is found, the unit is written and enabled,
-	// lingering starts the user manager, and the refresh starts the gateway.
+// firstApply: for a fresh user the install is found, the unit is written
+// and enabled, lingering starts the user manager, the refresh starts the
+// gateway, which answers on loopback; the next plan has no changes.
+func firstApply(t *testing.T, dir string) {
 	s := session(t, dir, manifest(18789, configV1, ""))
 	p := plan(t, s)
 	if c, _ := p.Change(gwService); c.Action != resources.Create {
@@ -95,18 +103,20 @@ func TestInsideSystemdContainer(t *testing.T) {
 	if _, err := os.Stat("/var/lib/systemd/linger/openclaw"); err != nil {
 		t.Fatalf("lingering: %v", err)
 	}
-	note := waitListening(t, dir, 18789)
-	t.Logf("plan note: %s", note)
+	t.Logf("plan note: %s", waitListening(t, dir, 18789))
 	answer(t, 18789)
 	if p := plan(t, session(t, dir, manifest(18789, configV1, ""))); p.HasChanges() {
 		t.Fatalf("second plan has changes: %+v", p.Changes)
 	}
+}
 
-	// 2. A config change restarts the gateway once, after the write.
+// configChangeRestartsOnce: a config change restarts the gateway once,
+// after the write.
+func configChangeRestartsOnce(t *testing.T, dir string) {
 	cursor := journalCursor(t)
 	before := status(t)
-	s = session(t, dir, manifest(18789, configV2, ""))
-	res = apply(t, s, plan(t, s))
+	s := session(t, dir, manifest(18789, configV2, ""))
+	res := apply(t, s, plan(t, s))
 	after := status(t)
 	if !slices.Equal(res.Refreshed, []resources.Addr{gwService}) || after.InvocationID == before.InvocationID || !after.Active() {
 		t.Fatalf("config change: refreshed %v, invocation %s -> %s (%s)", res.Refreshed, before.InvocationID, after.InvocationID, after.ActiveState)
@@ -114,14 +124,17 @@ func TestInsideSystemdContainer(t *testing.T) {
 	if n := startsSince(t, cursor); n != 1 {
 		t.Fatalf("the gateway started %d times for one config change, want 1", n)
 	}
+}
 
-	// 3. A failed apply after the config write: the old config is back, the
-	// gateway was not restarted, and the restart is journalled.
+// failedApplyOwesRestart: a failed apply after the config write leaves the
+// old config, does not restart the gateway, and journals the restart; the
+// next plan shows it owed and the next apply restarts once.
+func failedApplyOwesRestart(t *testing.T, dir string) {
 	running := status(t)
-	s = session(t, dir, manifest(18789, configV3, `rt_fail "boom" {
+	s := session(t, dir, manifest(18789, configV3, `rt_fail "boom" {
   depends_on = [rt_file.config]
 }`))
-	if _, err := s.Apply(ctx, plan(t, s)); err == nil {
+	if _, err := s.Apply(context.Background(), plan(t, s)); err == nil {
 		t.Fatal("the apply with rt_fail succeeded")
 	}
 	if b, _ := os.ReadFile(configPath); string(b) != configV2 {
@@ -131,24 +144,27 @@ func TestInsideSystemdContainer(t *testing.T) {
 		t.Fatal("the gateway restarted although the apply failed")
 	}
 	s = session(t, dir, manifest(18789, configV2, ""))
-	p = plan(t, s)
+	p := plan(t, s)
 	if !slices.Equal(p.Pending, []resources.Addr{gwService}) || !p.HasChanges() {
 		t.Fatalf("the next plan should owe %s a restart: pending %v", gwService, p.Pending)
 	}
-	cursor = journalCursor(t)
-	res = apply(t, s, p)
+	cursor := journalCursor(t)
+	res := apply(t, s, p)
 	if !slices.Equal(res.Refreshed, []resources.Addr{gwService}) || startsSince(t, cursor) != 1 || status(t).InvocationID == running.InvocationID {
 		t.Fatalf("the owed restart: refreshed %v", res.Refreshed)
 	}
 	if p := plan(t, session(t, dir, manifest(18789, configV2, ""))); len(p.Pending) != 0 || p.HasChanges() {
 		t.Fatalf("the owed restart is still pending: %v", p.Pending)
 	}
+}
 
-	// 4. A config the gateway refuses (no gateway.mode: exit 78, which the
-	// unit does not restart): the restart fails, so the engine restores the
-	// old config and restarts again on it. The gateway keeps running.
-	s = session(t, dir, manifest(18789, configNoMode, ""))
-	if _, err := s.Apply(ctx, plan(t, s)); err == nil || !strings.Contains(err.Error(), "exit status 78") {
+// refusedConfigKeepsGateway: a config the gateway refuses (no
+// gateway.mode: exit 78, which the unit does not restart) fails the
+// restart, so the engine restores the old config and restarts again on
+// it: the gateway keeps running.
+func refusedConfigKeepsGateway(t *testing.T, dir string) {
+	s := session(t, dir, manifest(18789, configNoMode, ""))
+	if _, err := s.Apply(context.Background(), plan(t, s)); err == nil || !strings.Contains(err.Error(), "exit status 78") {
 		t.Fatalf("apply of a config the gateway refuses: %v", err)
 	}
 	if b, _ := os.ReadFile(configPath); string(b) != configV2 {
@@ -158,13 +174,15 @@ func TestInsideSystemdContainer(t *testing.T) {
 		t.Fatalf("the gateway is down after the refused config: %+v\n%s", st, gatewayLog())
 	}
 	answer(t, 18789)
+}
 
-	// 5. A unit change (the port), then rollback: the unit's bytes, its
-	// enablement and its running state come back, and it listens on the
-	// old port again.
+// rollbackRestoresUnit: a unit change (the port), then rollback: the
+// unit's bytes, its enablement and its running state come back, the
+// gateway restarts once and listens on the old port again.
+func rollbackRestoresUnit(t *testing.T, dir string) {
 	oldUnit, _ := os.ReadFile(unitPath)
-	s = session(t, dir, manifest(18790, configV2, ""))
-	p = plan(t, s)
+	s := session(t, dir, manifest(18790, configV2, ""))
+	p := plan(t, s)
 	if c, _ := p.Change(gwService); c.Action != resources.Update || !hasAttr(c, "unit.Service.ExecStart") {
 		t.Fatalf("port change plan: %+v", c)
 	}
@@ -173,7 +191,8 @@ func TestInsideSystemdContainer(t *testing.T) {
 		t.Fatalf("unit after the port change:\n%s", b)
 	}
 	moved := status(t)
-	if _, err := s.Rollback(ctx, engine.Previous); err != nil {
+	cursor := journalCursor(t)
+	if _, err := s.Rollback(context.Background(), engine.Previous); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(unitPath); !bytes.Equal(b, oldUnit) {
@@ -182,6 +201,9 @@ func TestInsideSystemdContainer(t *testing.T) {
 	back := status(t)
 	if back.UnitFileState != "enabled" || !back.Active() || back.InvocationID == moved.InvocationID || back.NeedDaemonReload {
 		t.Fatalf("after rollback: %+v", back)
+	}
+	if n := startsSince(t, cursor); n != 1 {
+		t.Fatalf("the rollback started the gateway %d times, want 1", n)
 	}
 	waitListening(t, dir, 18789)
 	answer(t, 18789)

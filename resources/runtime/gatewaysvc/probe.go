@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"time"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/account"
@@ -92,12 +93,18 @@ func linkExists(h *resources.Host, p string) (bool, error) {
 	return err == nil, err
 }
 
+// ProbeTimeout bounds a plan's questions to the user manager: a manager
+// that does not answer makes the running state unknown, not the plan hang.
+var ProbeTimeout = 5 * time.Second
+
 // managerStatus asks the user's manager about the unit, once per run.
 func (s *Service) managerStatus(ctx context.Context, h *resources.Host, acct account.User) (systemd.Status, error) {
 	if !acct.Exists {
 		return systemd.Status{}, fmt.Errorf("user %s does not exist yet", acct.Name)
 	}
 	v, err := h.Memo(memoKey(acct.UID), func() (any, error) {
+		ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+		defer cancel()
 		m, err := dialManager(ctx, h, acct.UID)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"path"
 
 	"github.com/clawplan/clawplan/resources/runtime/internal/export"
+	"github.com/clawplan/clawplan/resources/runtime/systemd"
 	"github.com/clawplan/clawplan/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -72,4 +73,12 @@ func (s Settings) InstallPrefix(home string) string {
 		return s.Prefix
 	}
 	return path.Join(home, ".openclaw/runtime", s.Version)
+}
+
+// OpenClawCommand is how to run the OpenClaw CLI this gateway installs for
+// a user whose home is home: the pinned Node and OpenClaw's entry script;
+// append the CLI's arguments. Run it as the user, with HOME set.
+func (s Settings) OpenClawCommand(home string) []string {
+	p := s.InstallPrefix(home)
+	return []string{systemd.NodePath(p), systemd.EntryPath(p)}
 }
