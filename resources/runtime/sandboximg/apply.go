@@ -21,6 +21,9 @@ func (i *Image) Apply(ctx context.Context, h *resources.Host, c resources.Change
 	if err != nil {
 		return err
 	}
+	if o.engineErr != nil && !i.set.HasImage() {
+		return i.writeRecord(h) // no image to build, no engine: no containers to recycle
+	}
 	if o.engineErr != nil {
 		return fmt.Errorf("Docker is needed to build %s: %w", i.set.Tag, o.engineErr)
 	}

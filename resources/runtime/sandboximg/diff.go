@@ -82,8 +82,13 @@ func (i *Image) imageAttrs(o *observed, w work, ch *resources.Change) {
 }
 
 // diffUnknown is the plan without a Docker engine to ask (a fresh host):
-// everything is created at apply.
+// everything is created at apply. Without a custom image and with the
+// settings recorded, there is nothing to do.
 func (i *Image) diffUnknown(o *observed, ch *resources.Change) {
+	if !i.set.HasImage() && o.recHash == i.set.Hash {
+		ch.Notes = append(ch.Notes, "Docker is not reachable ("+o.engineErr.Error()+"); sandbox containers were not checked.")
+		return
+	}
 	ch.Action = resources.Create
 	why := "the Docker engine cannot be asked: " + o.engineErr.Error()
 	if i.set.HasImage() {
@@ -92,7 +97,11 @@ func (i *Image) diffUnknown(o *observed, ch *resources.Change) {
 			resources.AttrChange{Path: "image_id", Unknown: why})
 	}
 	ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "stale_containers", Unknown: why})
-	ch.Notes = append(ch.Notes, "Docker is not reachable now ("+o.engineErr.Error()+"); the image is built at apply.")
+	if i.set.HasImage() {
+		ch.Notes = append(ch.Notes, "Docker is not reachable now ("+o.engineErr.Error()+"); the image is built at apply.")
+	} else {
+		ch.Attrs = append(ch.Attrs, resources.AttrChange{Path: "settings", Before: orNil(o.rec.Exists, o.recFP), After: o.settingFP})
+	}
 	ch.Triggers = append(ch.Triggers, i.gateways...)
 }
 

@@ -69,3 +69,18 @@ func TestFreshHostPlan(t *testing.T) {
 		t.Fatalf("fresh plan: %+v", ch)
 	}
 }
+
+// TestNoDockerfileNoDocker: a sandbox without a custom image records its
+// settings even where Docker is not installed yet.
+func TestNoDockerfileNoDocker(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	h := testHost(t)
+	img := newImage(t, sandbox("", "openclaw-sandbox:bookworm-slim", "1000:1000"), "")
+	_, ch := restest.Plan(t, h, img)
+	if err := img.Apply(t.Context(), h, ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, again := restest.Plan(t, restest.Fresh(h), img); again.Action != "no-op" || len(again.Notes) == 0 {
+		t.Fatalf("recorded settings without Docker: %+v", again)
+	}
+}
