@@ -37,15 +37,7 @@ Options:
 // Run implements cli.Command.
 func (c *ValidateCommand) Run(args []string) int {
 	fs := c.flags("validate", true)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return exitError
-	}
-	path, err := manifestPath(pos)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	cfg, ok := c.load(path, c.options())
+	cfg, ok := c.loadArgs(fs, args)
 	if !ok {
 		return exitError
 	}
@@ -71,15 +63,7 @@ func (c *GraphCommand) Help() string {
 // Run implements cli.Command.
 func (c *GraphCommand) Run(args []string) int {
 	fs := c.flags("graph", true)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return exitError
-	}
-	path, err := manifestPath(pos)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	cfg, ok := c.load(path, c.options())
+	cfg, ok := c.loadArgs(fs, args)
 	if !ok {
 		return exitError
 	}

@@ -36,15 +36,7 @@ Options:
 func (c *VerifyCommand) Run(args []string) int {
 	fs := c.flags("verify", true)
 	fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text or json")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return exitError
-	}
-	path, err := manifestPath(pos)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	cfg, ok := c.load(path, c.options())
+	cfg, ok := c.loadArgs(fs, args)
 	if !ok {
 		return exitError
 	}

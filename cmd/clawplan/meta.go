@@ -108,6 +108,21 @@ func manifestPath(pos []string) (string, error) {
 	return "", fmt.Errorf("expected at most one MANIFEST argument, got %d: %s", len(pos), strings.Join(pos, " "))
 }
 
+// loadArgs parses a command's flags (anywhere among its arguments) and
+// loads the one MANIFEST argument, printing what goes wrong.
+func (m *Meta) loadArgs(fs *flag.FlagSet, args []string) (*engine.Config, bool) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, false
+	}
+	path, err := manifestPath(pos)
+	if err != nil {
+		m.errorf("%v", err)
+		return nil, false
+	}
+	return m.load(path, m.options())
+}
+
 // load loads and validates the manifest, printing its diagnostics.
 func (m *Meta) load(path string, opts config.Options) (*engine.Config, bool) {
 	c, diags := engine.Load(path, opts)
