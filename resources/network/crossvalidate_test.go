@@ -6,35 +6,10 @@ import (
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/restest"
-	"github.com/hashicorp/hcl/v2"
 )
 
-// catalog is the engine's view of a manifest, reduced to a list of
-// resources in declaration order.
-type catalog []resources.Resource
-
-func (c catalog) Get(a resources.Addr) (resources.Resource, bool) {
-	for _, r := range c {
-		if r.Addr() == a {
-			return r, true
-		}
-	}
-	return nil, false
-}
-
-func (c catalog) OfKind(kind string) []resources.Resource {
-	var out []resources.Resource
-	for _, r := range c {
-		if r.Addr().Kind == kind {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (c catalog) Range(a resources.Addr) hcl.Range {
-	return hcl.Range{Filename: "main.hcl", Start: hcl.Pos{Line: 1, Column: 1}}
-}
+// catalog is the shared test catalog (restest.Catalog).
+type catalog = restest.Catalog
 
 func named(t *testing.T, name, src string) *Network {
 	return decode(t, strings.Replace(src, `network "lan"`, `network "`+name+`"`, 1))
