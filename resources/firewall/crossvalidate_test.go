@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/clawplan/clawplan/resources"
-	"github.com/clawplan/clawplan/resources/restest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -33,8 +32,36 @@ type plainBlock struct {
 
 func (p plainBlock) Addr() resources.Addr { return p.addr }
 
-// catalog is the shared test catalog (restest.Catalog).
-type catalog = restest.Catalog
+// catalog is a Catalog of fixed resources, each declared on its own line.
+type catalog []resources.Resource
+
+func (c catalog) Get(a resources.Addr) (resources.Resource, bool) {
+	for _, r := range c {
+		if r.Addr() == a {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+func (c catalog) OfKind(kind string) []resources.Resource {
+	var out []resources.Resource
+	for _, r := range c {
+		if r.Addr().Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (c catalog) Range(a resources.Addr) hcl.Range {
+	for i, r := range c {
+		if r.Addr() == a {
+			return hcl.Range{Filename: "main.hcl", Start: hcl.Pos{Line: 10 * (i + 1)}, End: hcl.Pos{Line: 10*(i+1) + 3}}
+		}
+	}
+	return hcl.Range{}
+}
 
 func network(dns ...string) stubBlock {
 	return stubBlock{addr: resources.Addr{Kind: "network", Name: "lan"},
