@@ -172,8 +172,13 @@ func (s *Session) applyOne(ctx context.Context, run *state.Run, r resources.Reso
 // testHookDelay is a documented test-only hook: CLAWPLAN_TESTHOOK_SLOW_APPLY=ADDR=DURATION
 // makes the apply of ADDR pause after its snapshot is saved, so a test can
 // kill -9 the process mid-apply. Nothing else reads it.
-func testHookDelay(a resources.Addr) {
-	spec := os.Getenv("CLAWPLAN_TESTHOOK_SLOW_APPLY")
+func testHookDelay(a resources.Addr) { testHookSleep("CLAWPLAN_TESTHOOK_SLOW_APPLY", a) }
+
+// testHookSleep pauses when the variable names a (ADDR=DURATION): the
+// only fault a test cannot produce for real is "the process dies at this
+// exact step", and a pause lets it deliver the kill -9 there.
+func testHookSleep(variable string, a resources.Addr) {
+	spec := os.Getenv(variable)
 	addr, dur, ok := strings.Cut(spec, "=")
 	if !ok || addr != a.String() {
 		return
@@ -204,6 +209,7 @@ func (s *Session) restoreAll(ctx context.Context, run *state.Run, nodes []string
 
 func (s *Session) restoreOne(ctx context.Context, run *state.Run, r resources.Resource, snap resources.Snapshot) error {
 	s.emit(snap.Addr, "restoring", nil)
+	testHookSleep("CLAWPLAN_TESTHOOK_SLOW_RESTORE", snap.Addr)
 	if err := r.Restore(ctx, s.Host, snap); err != nil {
 		s.emit(snap.Addr, "failed", err)
 		return fmt.Errorf("restore %s: %w", snap.Addr, err)
