@@ -25,12 +25,18 @@ type installation struct {
 }
 
 // findOpenClaw locates the CLI and reads its version from its package.json,
-// without starting Node (the plan's hot path never runs the CLI).
-func findOpenClaw(h *resources.Host) (*installation, error) {
-	v, err := h.Memo("openclaw.installation", func() (any, error) {
+// without starting Node (the plan's hot path never runs the CLI): the
+// CLAWPLAN_OPENCLAW override, then the install the gateway service made
+// for the service user (home/.openclaw/runtime/VERSION, under the root),
+// then PATH.
+func findOpenClaw(h *resources.Host, home, version string) (*installation, error) {
+	v, err := h.Memo("openclaw.installation:"+home, func() (any, error) {
 		bin := os.Getenv(openclawEnv)
 		if bin == "off" {
 			return (*installation)(nil), nil
+		}
+		if bin == "" {
+			bin = userInstall(h, home, version)
 		}
 		if bin == "" {
 			p, err := exec.LookPath("openclaw")
@@ -49,6 +55,22 @@ func findOpenClaw(h *resources.Host) (*installation, error) {
 		return nil, err
 	}
 	return v.(*installation), nil
+}
+
+// userInstall is the openclaw binary of the service user's pinned install,
+// if it exists.
+func userInstall(h *resources.Host, home, version string) string {
+	if home == "" {
+		return ""
+	}
+	full, err := h.Path(filepath.Join(home, ".openclaw/runtime", version, "node_modules/.bin/openclaw"))
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(full); err != nil {
+		return ""
+	}
+	return full
 }
 
 // packageVersion follows the bin symlink into node_modules/openclaw and

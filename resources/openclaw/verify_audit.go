@@ -48,16 +48,16 @@ func (w *writer) Verify(ctx context.Context, h *resources.Host) []resources.Chec
 		return nil
 	}
 	c := resources.Check{Name: auditCheck}
-	inst, err := findOpenClaw(h)
+	u, err := account.Lookup(h, w.user)
+	inst, ierr := findOpenClaw(h, u.Home, w.version)
 	switch {
-	case err != nil:
-		c.Evidence = err.Error()
+	case ierr != nil:
+		c.Evidence = ierr.Error()
 		return []resources.Check{c}
 	case inst == nil:
-		c.Evidence = "OpenClaw is not installed: no openclaw on PATH (or " + openclawEnv + "); the gateway_service node installs it"
+		c.Evidence = "OpenClaw is not installed: not in " + u.Home + "/.openclaw/runtime/" + w.version + ", not on PATH (or " + openclawEnv + "); the gateway_service node installs it"
 		return []resources.Check{c}
 	}
-	u, err := account.Lookup(h, w.user)
 	if err == nil && !u.Exists && filepath.Clean(h.Root) == "/" {
 		err = fmt.Errorf("user %s does not exist", w.user)
 	}

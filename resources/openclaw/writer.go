@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/clawplan/clawplan/resources"
@@ -148,7 +149,7 @@ func (w *writer) plan(ctx context.Context, h *resources.Host, l *loaded, old rec
 		st.notes = append(st.notes, fmt.Sprintf("warning: %d comment(s) inside values that are replaced or removed will be dropped", n))
 	}
 	if !w.orphaned {
-		d, notes := validateDoc(ctx, h, st.merged.next, w.leaves, w.version)
+		d, notes := validateDoc(ctx, h, path.Dir(path.Dir(l.path)), st.merged.next, w.leaves, w.version)
 		st.diags, st.notes = append(st.diags, d...), append(st.notes, notes...)
 	}
 }
