@@ -36,7 +36,11 @@ type ApplyError struct {
 
 func (e *ApplyError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %v", e.Addr, e.Err)
+	if e.Addr.Kind == "" {
+		fmt.Fprintf(&b, "interrupted: %v", e.Err)
+	} else {
+		fmt.Fprintf(&b, "%s: %v", e.Addr, e.Err)
+	}
 	if len(e.Restored) > 0 {
 		names := make([]string, len(e.Restored))
 		for i, a := range e.Restored {
@@ -110,11 +114,9 @@ func (s *Session) applyRun(ctx context.Context, p *Plan, run *state.Run) (*Apply
 	})
 	applied := s.appliedOnly(walk.Completed, changes)
 	if walk.Err != nil {
-		failed := walk.Failed
-		if failed == "" {
-			failed = "apply"
-		}
-		a, _ := resources.ParseAddr(failed)
+		// Failed is empty when the walk stopped because the run was
+		// interrupted (SIGINT, SIGTERM) rather than by a failing node.
+		a, _ := resources.ParseAddr(walk.Failed)
 		// Restore every node that took a snapshot, the failed one and any
 		// that failed after it included, newest first.
 		restored, rerr := s.restoreAll(ctx, run, snapOrder, snapped, resByAddr)

@@ -70,3 +70,26 @@ func TestApplyRacingRollback(t *testing.T) {
 		t.Fatalf("state corrupted: plan after the race: %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// TestInterruptedApplyRestores: SIGINT mid-apply stops scheduling and
+// restores what was changed, then exits 1 saying it was interrupted.
+func TestInterruptedApplyRestores(t *testing.T) {
+	root := t.TempDir()
+	a := filepath.Join(root, "etc/app/a.conf")
+	os.MkdirAll(filepath.Dir(a), 0o755)
+	os.WriteFile(a, []byte("a-original\n"), 0o644)
+	dir := writeManifest(t, map[string]string{"main.hcl": threeFiles})
+	apply, out := spawn(t, []string{"CLAWPLAN_TESTHOOK_SLOW_APPLY=testfile.b=2s"}, "apply", "--root", root, "-auto-approve", dir)
+	waitFor(t, func() bool { return strings.Contains(journal(t, root), `"testfile.b","status":"snapshotted"`) })
+	apply.Process.Signal(syscall.SIGINT)
+	err := apply.Wait()
+	if err == nil || !strings.Contains(out.String(), "interrupted") {
+		t.Fatalf("interrupted apply: %v\n%s", err, out)
+	}
+	if got := mustRead(t, a); got != "a-original\n" {
+		t.Fatalf("a.conf = %q after an interrupted apply", got)
+	}
+	if _, err := os.Stat(filepath.Join(root, "etc/app/c.conf")); err == nil {
+		t.Fatal("c.conf was written after the interrupt")
+	}
+}
