@@ -71,8 +71,12 @@ func missingPackages(want []string, installed map[string]bool) []string {
 }
 
 // aptCommand is the one transaction that installs pkgs.
+// Configuration files already on the host are kept (--force-confold):
+// another block may have written one a package also ships
+// (/etc/nftables.conf), and dpkg must not stop to ask with no terminal.
 func aptCommand(pkgs []string) []string {
-	return append([]string{"apt-get", "install", "-y", "--no-install-recommends"}, pkgs...)
+	return append([]string{"apt-get", "install", "-y", "--no-install-recommends",
+		"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"}, pkgs...)
 }
 
 // installPackages installs pkgs in one apt transaction. It runs only on

@@ -25,7 +25,7 @@ func TestPackagesPlan(t *testing.T) {
 		t.Fatalf("missing = %v, want %v", o.missing, want)
 	}
 	notes := strings.Join(ch.Notes, "\n")
-	if !strings.Contains(notes, "apt-get install -y --no-install-recommends gnupg build-essential file ripgrep") ||
+	if !strings.Contains(notes, "apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold gnupg build-essential file ripgrep") ||
 		!strings.Contains(notes, "rollback does not uninstall") {
 		t.Errorf("notes:\n%s", notes)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/account"
 	"github.com/clawplan/clawplan/resources/hostfs"
 )
 
@@ -90,7 +91,9 @@ func (v *VM) Restore(ctx context.Context, h *resources.Host, s resources.Snapsho
 	}
 	defer forgetAccounts(h, d.User)
 	var errs []error
-	if systemdRunning(h) && !d.Linger {
+	if u, err := account.Lookup(h, d.User); systemdRunning(h) && !d.Linger && err == nil && u.Exists {
+		// Only a user that exists can have lingering to undo; the apply
+		// may have failed before it created the user.
 		errs = append(errs, setLinger(ctx, h, d.User, false))
 	}
 	for _, f := range d.Files {
