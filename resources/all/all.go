@@ -8,6 +8,7 @@ import (
 	_ "github.com/clawplan/clawplan/resources/firewall"
 	_ "github.com/clawplan/clawplan/resources/network"
 	_ "github.com/clawplan/clawplan/resources/openclaw"
+	_ "github.com/clawplan/clawplan/resources/openclaw/remote"
 	_ "github.com/clawplan/clawplan/resources/runtime"
 	_ "github.com/clawplan/clawplan/resources/secret"
 	_ "github.com/clawplan/clawplan/resources/vm"

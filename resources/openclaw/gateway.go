@@ -41,6 +41,13 @@ var gatewaySpec = attrs{
 	// and which Node.js package to install beside it.
 	"install_prefix": attr(cty.String),
 	"node":           attr(cty.String),
+	// Scopes of named paired devices (deviceId or display name -> scopes)
+	// and the remote access blocks: applied by resources/openclaw/remote.
+	"device_scopes": attr(cty.Map(cty.List(cty.String))),
+	"remote_access": block(attrs{
+		"cloudflare_tunnel": block(attrs{"token": attr(resources.SecretRefType)}),
+		"ssh_tunnel":        block(attrs{"host": attr(cty.String), "user": attr(cty.String)}),
+	}),
 	"control_ui": block(attrs{
 		"enabled":         attr(cty.Bool),
 		"allowed_origins": attr(cty.List(cty.String)),
@@ -80,6 +87,8 @@ type gatewayConf struct {
 	SecurityPolicy  map[string]string `cty:"security_policy"`
 	InstallPrefix   *string           `cty:"install_prefix"`
 	Node            *string           `cty:"node"`
+	DeviceScopes    cty.Value         `cty:"device_scopes"`
+	RemoteAccess    cty.Value         `cty:"remote_access"`
 	ControlUI       *struct {
 		Enabled        *bool    `cty:"enabled"`
 		AllowedOrigins []string `cty:"allowed_origins"`

@@ -1,0 +1,128 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/account"
+	"github.com/clawplan/clawplan/schema"
+)
+
+// EnvCLI names an openclaw executable to use instead of the installed one
+// (the same variable resources/cron reads).
+const EnvCLI = "CLAWPLAN_OPENCLAW"
+
+// gatewayWait is how long apply waits for the gateway to listen.
+var gatewayWait = 60 * time.Second
+
+// rotate runs `openclaw devices rotate` as the service user through its
+// gateway. The output (it carries the new token) is never kept or logged.
+func rotate(ctx context.Context, h *resources.Host, acct account.User, port int, id string, scopes []string) error {
+	bin, err := findCLI(h, acct.Home)
+	if err != nil {
+		return err
+	}
+	home, err := h.Path(acct.Home)
+	if err != nil {
+		return err
+	}
+	args := []string{"devices", "rotate", "--device", id, "--role", "operator"}
+	for _, s := range scopes {
+		args = append(args, "--scope", s)
+	}
+	if len(scopes) == 0 {
+		args = append(args, "--no-scopes")
+	}
+	args = append(args, "--json", "--url", "ws://127.0.0.1:"+strconv.Itoa(port), "--timeout", "30000")
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env, cmd.Dir = cliEnv(home, acct.Name, bin), home
+	if h.Root == "/" && os.Geteuid() == 0 && acct.Exists && acct.UID > 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(acct.UID), Gid: uint32(acct.GID)}}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("openclaw devices rotate --device %s: %s", id, h.Secrets.Redact(failure(err, stdout.Bytes(), stderr.Bytes())))
+	}
+	return nil
+}
+
+// failure is OpenClaw's JSON error message, else the exit status (the
+// output may hold tokens, so it is not quoted).
+func failure(err error, stdout, stderr []byte) string {
+	var res struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(bytes.TrimSpace(stdout), &res) == nil && res.Error.Message != "" {
+		return res.Error.Message
+	}
+	lines := strings.Split(strings.TrimSpace(string(stderr)), "\n")
+	return fmt.Sprintf("%v: %s", err, lines[len(lines)-1])
+}
+
+// findCLI looks for openclaw like resources/cron: $CLAWPLAN_OPENCLAW, the
+// service user's runtime install at the pinned version, then PATH.
+func findCLI(h *resources.Host, home string) (string, error) {
+	if p := os.Getenv(EnvCLI); p != "" {
+		return p, nil
+	}
+	for _, prefix := range []string{path.Join(home, ".openclaw/runtime", schema.OpenClawVersion), path.Join(home, ".openclaw/runtime")} {
+		if full, err := h.Path(path.Join(prefix, "node_modules/.bin/openclaw")); err == nil {
+			if _, err := os.Stat(full); err == nil {
+				return full, nil
+			}
+		}
+	}
+	if p, err := exec.LookPath("openclaw"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("the openclaw CLI is not installed (set %s to use another): device scopes change only through it", EnvCLI)
+}
+
+// cliEnv is the environment with the service user's HOME and USER.
+func cliEnv(home, user, bin string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "HOME", "USER", "LOGNAME", "PATH", "OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	dir := filepath.Dir(bin)
+	return append(env, "HOME="+home, "USER="+user, "LOGNAME="+user, "PATH="+dir+":"+os.Getenv("PATH"))
+}
+
+// listening reports whether the gateway accepts connections on loopback
+// within patience.
+func listening(port int, patience time.Duration) bool {
+	deadline := time.Now().Add(patience)
+	for {
+		c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 500*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

@@ -1,0 +1,48 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/clawplan/clawplan/resources"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// SSHKind is the verify-only node of the SSH tunnel.
+const SSHKind = "ssh_tunnel"
+
+// sshTunnel changes nothing; verify prints the command that reaches the
+// loopback-bound gateway from a workstation.
+type sshTunnel struct {
+	addr resources.Addr
+	set  settings
+}
+
+var _ resources.Verifier = (*sshTunnel)(nil)
+
+func (s *sshTunnel) Addr() resources.Addr      { return s.addr }
+func (s *sshTunnel) Validate() hcl.Diagnostics { return nil }
+func (s *sshTunnel) Probe(context.Context, *resources.Host) (resources.State, error) {
+	return resources.State{Exists: true}, nil
+}
+func (s *sshTunnel) Diff(resources.State) (resources.Change, error) {
+	return resources.Change{Addr: s.addr, Action: resources.NoOp}, nil
+}
+func (s *sshTunnel) Snapshot(context.Context, *resources.Host) (resources.Snapshot, error) {
+	return resources.Snapshot{Addr: s.addr, Data: []byte("{}")}, nil
+}
+func (s *sshTunnel) Apply(context.Context, *resources.Host, resources.Change) error { return nil }
+func (s *sshTunnel) Restore(context.Context, *resources.Host, resources.Snapshot) error {
+	return nil
+}
+
+// Command is the seed's SSH tunnel for this gateway.
+func (s *sshTunnel) Command() string {
+	return fmt.Sprintf("ssh -L %d:127.0.0.1:%d %s@%s", s.set.Port, s.set.Port, s.set.SSH.User, s.set.SSH.Host)
+}
+
+// Verify is one informational, passing check with the command as evidence.
+func (s *sshTunnel) Verify(context.Context, *resources.Host) []resources.Check {
+	return []resources.Check{{Name: "SSH tunnel to the gateway (informational)", Passed: true,
+		Evidence: s.Command() + fmt.Sprintf("   then open http://localhost:%d/ and enter the gateway token", s.set.Port)}}
+}
