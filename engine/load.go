@@ -221,7 +221,23 @@ func (c *Config) synthesize() hcl.Diagnostics {
 			}
 		}
 	}
+	c.foundationEdges()
 	return append(diags, c.cycleDiags()...)
+}
+
+// foundationEdges makes every resource depend on each Foundation that
+// itself depends on nothing (so the edges cannot close a cycle).
+func (c *Config) foundationEdges() {
+	for _, f := range c.Resources {
+		if _, ok := f.(resources.Foundation); !ok || len(c.Graph.DependsOn(f.Addr().String())) > 0 {
+			continue
+		}
+		for _, r := range c.Resources {
+			if _, also := r.(resources.Foundation); !also {
+				c.Graph.Connect(r.Addr().String(), f.Addr().String())
+			}
+		}
+	}
 }
 
 // validate runs every resource's static and cross-block checks.

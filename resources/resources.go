@@ -248,3 +248,11 @@ type ImportedBlock struct {
 type Importer interface {
 	Import(ctx context.Context, h *Host) ([]ImportedBlock, error)
 }
+
+// Foundation is a Resource the rest of the host stands on (the vm block:
+// packages, the service user, lingering): every other resource applies
+// after it, so a secret is not delivered into a home that does not exist
+// yet, nor a config file written before the package that ships it.
+type Foundation interface {
+	Foundation()
+}

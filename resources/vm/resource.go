@@ -28,6 +28,10 @@ var (
 // Addr returns the block's address.
 func (v *VM) Addr() resources.Addr { return v.addr }
 
+// Foundation implements resources.Foundation: packages, the service user
+// and lingering come before every other resource of the manifest.
+func (v *VM) Foundation() {}
+
 // Config returns the decoded block with its defaults.
 func (v *VM) Config() Config { return v.cfg }
 
