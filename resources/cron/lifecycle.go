@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/account"
 )
 
 // Diff compares the stored job with the block: create, update (or
@@ -145,7 +146,7 @@ func (j *Job) Restore(ctx context.Context, h *resources.Host, s resources.Snapsh
 	if err := json.Unmarshal(s.Data, &d); err != nil {
 		return fmt.Errorf("reading the snapshot of %s: %w", j.addr, err)
 	}
-	cl, acct, err := j.cliFor(h, d.User, 0)
+	acct, err := account.Lookup(h, d.User)
 	if err != nil {
 		return err
 	}
@@ -159,10 +160,14 @@ func (j *Job) Restore(ctx context.Context, h *resources.Host, s resources.Snapsh
 	if row, ok := js.ByKey[d.Key]; ok {
 		cur = row.Job
 	}
+	if !d.Existed && cur == nil {
+		return nil // never created: nothing to undo, with or without a gateway
+	}
+	cl, _, err := j.cliFor(h, d.User, 0)
+	if err != nil {
+		return err
+	}
 	if !d.Existed {
-		if cur == nil {
-			return nil
-		}
 		return cl.remove(ctx, cur.ID)
 	}
 	old, err := parseJob(d.Job)
