@@ -85,6 +85,18 @@ func (h *Host) ReadFile(p string) (hostfs.File, error) {
 	return c.f, c.err
 }
 
+// ReadSystemFile reads a file clawplan only ever reads, never writes
+// (/etc/os-release, /proc and /sys entries), following root-owned symlinks
+// within the root (hostfs.ResolveRead). Files a kind manages go through
+// ReadFile, which refuses a link as the target of a later write.
+func (h *Host) ReadSystemFile(p string) (hostfs.File, error) {
+	full, err := hostfs.ResolveRead(h.Root, p)
+	if err != nil {
+		return hostfs.File{}, err
+	}
+	return hostfs.Read(full)
+}
+
 // Forget drops p from the read cache; Apply calls it after writing p.
 func (h *Host) Forget(p string) {
 	full, err := h.Path(p)

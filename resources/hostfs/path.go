@@ -93,3 +93,35 @@ func checkParents(root, full string) error {
 		dir = parent
 	}
 }
+
+// ResolveRead is Resolve for reading: a final symlink owned by root (such
+// as Debian's /etc/os-release -> ../usr/lib/os-release) is followed, one
+// link at a time and within the root; links other users own are refused.
+// Writes never follow links (Resolve).
+func ResolveRead(root, p string) (string, error) {
+	for hops := 0; hops < 8; hops++ {
+		full, err := Resolve(root, p)
+		if err == nil {
+			return full, nil
+		}
+		fi, lerr := os.Lstat(filepath.Join(filepath.Clean(root), filepath.Clean(p)))
+		if lerr != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return "", err
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Uid != 0 {
+			return "", err
+		}
+		target, rerr := os.Readlink(filepath.Join(filepath.Clean(root), filepath.Clean(p)))
+		if rerr != nil {
+			return "", rerr
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(filepath.Clean(p)), target)
+		}
+		p = filepath.Clean(target) // absolute and inside the root: Resolve checks it again
+		if strings.Contains(p, "..") {
+			return "", fmt.Errorf("%s links out of the root", p)
+		}
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", p)
+}

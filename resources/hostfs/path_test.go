@@ -38,3 +38,28 @@ func TestResolveRefusesClimbingAndRelative(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveReadFollowsRootLinksInsideTheRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to own the link") // runs as root in CI
+	}
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "usr/lib"), 0o755)
+	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
+	os.WriteFile(filepath.Join(root, "usr/lib/os-release"), []byte("ID=debian\n"), 0o644)
+	os.Symlink("../usr/lib/os-release", filepath.Join(root, "etc/os-release"))
+	os.Symlink("/usr/lib/os-release", filepath.Join(root, "etc/abs-link"))
+	for _, p := range []string{"/etc/os-release", "/etc/abs-link"} {
+		full, err := ResolveRead(root, p)
+		if err != nil || full != filepath.Join(root, "usr/lib/os-release") {
+			t.Fatalf("%s -> %q, %v", p, full, err)
+		}
+		if _, err := Resolve(root, p); err == nil {
+			t.Fatalf("Resolve (for writing) followed %s", p)
+		}
+	}
+	os.Lchown(filepath.Join(root, "etc/os-release"), 1000, 1000)
+	if _, err := ResolveRead(root, "/etc/os-release"); err == nil {
+		t.Fatal("a link owned by another user was followed")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/account"
 	"github.com/clawplan/clawplan/resources/hostfs"
 )
 
@@ -72,6 +73,15 @@ func (w *writer) Apply(ctx context.Context, h *resources.Host, c resources.Chang
 		return fmt.Errorf("%s changed since it was planned (OpenClaw or a person wrote it); run plan again so nothing they wrote is lost", st.path)
 	}
 	defer forget(h, w.user, st.path)
+	if st.owner == hostfs.Keep {
+		// On a fresh host the vm block creates the service user during
+		// this same apply, after the plan looked: the gateway, running as
+		// that user, must be able to read the file it is given.
+		h.Forget("/etc/passwd")
+		if u, err := account.Lookup(h, w.user); err == nil && u.Exists {
+			st.owner = hostfs.Owner{UID: u.UID, GID: u.GID}
+		}
+	}
 	if err := w.writeFile(full, st); err != nil {
 		return err
 	}

@@ -1,23 +1,16 @@
 package runtime_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
 
 // run is the recovery: apply, verify, plan, import, plan of the import.
 func (d *drHost) run(t *testing.T) {
-	// Staged until two ordering bugs are fixed (remove this step to test
-	// the single apply the issue asks for): on an empty host the firewall
-	// writes /etc/nftables.conf before the vm block's apt transaction
-	// installs nftables, whose postinst then fails at the conffile prompt,
-	// and secret.telegram_bot is delivered before vm.host creates its user.
-	if _, code := d.clawplan(d.env, "apply", "-auto-approve", "-target", "vm.host", drDir); code != 0 {
-		t.Fatalf("apply -target vm.host failed (exit %d)", code)
-	}
-	t.Error("one apply does not build everything yet: vm.host is applied first (see the comment above)")
 	if _, code := d.clawplan(d.env, "apply", "-auto-approve", drDir); code != 0 {
-		t.Fatalf("the apply failed (exit %d)", code)
+		out, _, _ := d.box.Exec(context.Background(), nil, "journalctl", "_UID=1000", "--no-pager", "-n", "60")
+		t.Fatalf("the apply failed (exit %d); the service user's journal:\n%s", code, out)
 	}
 	out, code := d.clawplan(d.env, "verify", drDir)
 	if code != 0 {

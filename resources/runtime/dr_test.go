@@ -157,7 +157,11 @@ func drEnv(t *testing.T, manifest, base, sandboxTag, ip string) []string {
 		env = append(env, l)
 	}
 	return append(env, "CLAWPLAN_VAR_sandbox_base_image="+base, "CLAWPLAN_VAR_sandbox_image_tag="+sandboxTag,
-		"CLAWPLAN_VAR_verify_internet="+ip+":18081", "CLAWPLAN_VAR_verify_lan="+ip+":18082", "CLAWPLAN_LOG=info")
+		"CLAWPLAN_VAR_verify_internet="+ip+":18081", "CLAWPLAN_VAR_verify_lan="+ip+":18082", "CLAWPLAN_LOG=info",
+		// The cron and audit kinds look for the CLI at the default install
+		// prefix (~/.openclaw/runtime/VERSION) and on PATH, not at a
+		// gateway's custom install_prefix yet: point them at the mount.
+		"CLAWPLAN_OPENCLAW=/opt/openclaw/current/node_modules/.bin/openclaw")
 }
 
 // drHost runs clawplan in the test host.

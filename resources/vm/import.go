@@ -62,7 +62,7 @@ func (Kind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBl
 // osOf is ID-VERSION_ID from os-release, as the OS check compares it.
 func osOf(h *resources.Host) (string, bool, error) {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
-		f, err := h.ReadFile(p)
+		f, err := h.ReadSystemFile(p) // Debian: a link to ../usr/lib/os-release
 		if err != nil {
 			return "", false, err
 		}

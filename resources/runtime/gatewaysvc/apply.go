@@ -84,6 +84,22 @@ func (s *Service) enable(ctx context.Context, h *resources.Host, acct account.Us
 	if err := m.Enable(ctx, systemd.UnitName); err != nil {
 		return fmt.Errorf("enabling %s: %w", systemd.UnitName, err)
 	}
+	return startIfStopped(ctx, h, m, acct.UID, s.set.Port)
+}
+
+// startIfStopped starts a gateway that is not running, and waits until it
+// listens. On a first install nothing runs yet, and blocks that talk to
+// the gateway (cron jobs, paired devices) apply after this one in the same
+// apply: they must find it up. A running gateway is left to Refresh,
+// which restarts it once after every change.
+func startIfStopped(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, port int) error {
+	st, err := m.Status(ctx, systemd.UnitName)
+	if err != nil || st.Active() {
+		return err
+	}
+	if err := restart(ctx, h, m, uid, port); err != nil {
+		return fmt.Errorf("starting %s: %w", systemd.UnitName, err)
+	}
 	return nil
 }
 
