@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,11 +14,11 @@ import (
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/account"
-	"github.com/clawplan/clawplan/schema"
+	"github.com/clawplan/clawplan/resources/openclaw/ocli"
 )
 
 // EnvCLI names an openclaw executable to use instead of the installed one.
-const EnvCLI = "CLAWPLAN_OPENCLAW"
+const EnvCLI = ocli.EnvCLI
 
 // envToken is the gateway token variable; the CLI inherits it when set.
 const envToken = "OPENCLAW_GATEWAY_TOKEN"
@@ -69,46 +66,13 @@ func newCLI(h *resources.Host, acct account.User, port int) (*cli, error) {
 	return c, nil
 }
 
-// findCLI looks for openclaw: $CLAWPLAN_OPENCLAW, the service user's
-// install at the pinned version (~/.openclaw/runtime/VERSION, as the
-// gateway service installs it), ~/.openclaw/runtime, then PATH.
+// findCLI looks for openclaw (ocli.Find).
 func findCLI(h *resources.Host, home string) (string, error) {
-	if p := os.Getenv(EnvCLI); p != "" {
-		return p, nil
-	}
-	var tried []string
-	for _, prefix := range []string{path.Join(home, ".openclaw/runtime", schema.OpenClawVersion), path.Join(home, ".openclaw/runtime")} {
-		full, err := h.Path(path.Join(prefix, "node_modules/.bin/openclaw"))
-		if err != nil {
-			continue
-		}
-		if _, err := os.Stat(full); err == nil {
-			return full, nil
-		}
-		tried = append(tried, full)
-	}
-	if p, err := exec.LookPath("openclaw"); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("the openclaw CLI is not installed (looked in %s and PATH; set %s to use another): cron jobs are changed only through it", strings.Join(tried, ", "), EnvCLI)
+	return ocli.Find(h, home, "cron jobs are changed only through it")
 }
 
-// cliEnv is the process environment with HOME and USER of the service
-// user, and the CLI's directory (where node sits beside it) first in PATH.
-func cliEnv(home, user, bin string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "HOME", "USER", "LOGNAME", "PATH", "OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH":
-			continue
-		}
-		env = append(env, kv)
-	}
-	dir := filepath.Dir(bin)
-	paths := []string{dir, filepath.Join(dir, "..", "node", "bin"), os.Getenv("PATH")}
-	return append(env, "HOME="+home, "USER="+user, "LOGNAME="+user, "PATH="+strings.Join(paths, ":"))
-}
+// cliEnv is the service user's environment for the CLI (ocli.Env).
+func cliEnv(home, user, bin string) []string { return ocli.Env(home, user, bin) }
 
 // run runs one CLI call and returns its JSON output. A failure carries
 // OpenClaw's own message, with every known secret scrubbed.
@@ -139,41 +103,10 @@ func (c *cli) run(ctx context.Context, args ...string) (json.RawMessage, error) 
 	return out, nil
 }
 
-// failure is the best message a failed call left: the JSON error, else
-// the last lines of its output.
-func failure(err error, stdout, stderr []byte) string {
-	var res struct {
-		Error struct {
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if json.Unmarshal(bytes.TrimSpace(stdout), &res) == nil && res.Error.Message != "" {
-		return res.Error.Message
-	}
-	return fmt.Sprintf("%v: %s", err, lastLines(string(stdout)+string(stderr)))
-}
+// failure and lastLines are ocli's.
+func failure(err error, stdout, stderr []byte) string { return ocli.Failure(err, stdout, stderr) }
 
-func lastLines(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > 8 {
-		lines = lines[len(lines)-8:]
-	}
-	return strings.Join(lines, "\n")
-}
+func lastLines(s string) string { return ocli.LastLines(s) }
 
-// reachable reports whether something accepts TCP connections on the
-// gateway's loopback port, trying for at most patience.
-func reachable(port int, patience time.Duration) bool {
-	deadline := time.Now().Add(patience)
-	for {
-		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 500*time.Millisecond)
-		if err == nil {
-			conn.Close()
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
+// reachable reports whether the gateway listens (ocli.Listening).
+func reachable(port int, patience time.Duration) bool { return ocli.Listening(port, patience) }

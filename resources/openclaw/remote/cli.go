@@ -5,24 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
+	"strings"
 	"os"
 	"os/exec"
-	"path"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/account"
-	"github.com/clawplan/clawplan/schema"
+	"github.com/clawplan/clawplan/resources/openclaw/ocli"
 )
 
 // EnvCLI names an openclaw executable to use instead of the installed one
 // (the same variable resources/cron reads).
-const EnvCLI = "CLAWPLAN_OPENCLAW"
+const EnvCLI = ocli.EnvCLI
 
 // gatewayWait is how long apply waits for the gateway to listen.
 var gatewayWait = 60 * time.Second
@@ -61,8 +58,9 @@ func rotate(ctx context.Context, h *resources.Host, acct account.User, port int,
 	return nil
 }
 
-// failure is OpenClaw's JSON error message, else the exit status (the
-// output may hold tokens, so it is not quoted).
+// failure is OpenClaw's JSON error message, else the exit status and the
+// last line of stderr only: `devices rotate` prints the new device token
+// on stdout, which no redactor knows, so stdout is never quoted.
 func failure(err error, stdout, stderr []byte) string {
 	var res struct {
 		Error struct {
@@ -76,53 +74,14 @@ func failure(err error, stdout, stderr []byte) string {
 	return fmt.Sprintf("%v: %s", err, lines[len(lines)-1])
 }
 
-// findCLI looks for openclaw like resources/cron: $CLAWPLAN_OPENCLAW, the
-// service user's runtime install at the pinned version, then PATH.
+// findCLI looks for openclaw like resources/cron (ocli.Find).
 func findCLI(h *resources.Host, home string) (string, error) {
-	if p := os.Getenv(EnvCLI); p != "" {
-		return p, nil
-	}
-	for _, prefix := range []string{path.Join(home, ".openclaw/runtime", schema.OpenClawVersion), path.Join(home, ".openclaw/runtime")} {
-		if full, err := h.Path(path.Join(prefix, "node_modules/.bin/openclaw")); err == nil {
-			if _, err := os.Stat(full); err == nil {
-				return full, nil
-			}
-		}
-	}
-	if p, err := exec.LookPath("openclaw"); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("the openclaw CLI is not installed (set %s to use another): device scopes change only through it", EnvCLI)
+	return ocli.Find(h, home, "device scopes change only through it")
 }
 
 // cliEnv is the environment with the service user's HOME and USER.
-func cliEnv(home, user, bin string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "HOME", "USER", "LOGNAME", "PATH", "OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH":
-			continue
-		}
-		env = append(env, kv)
-	}
-	dir := filepath.Dir(bin)
-	return append(env, "HOME="+home, "USER="+user, "LOGNAME="+user, "PATH="+dir+":"+os.Getenv("PATH"))
-}
+func cliEnv(home, user, bin string) []string { return ocli.Env(home, user, bin) }
 
 // listening reports whether the gateway accepts connections on loopback
 // within patience.
-func listening(port int, patience time.Duration) bool {
-	deadline := time.Now().Add(patience)
-	for {
-		c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 500*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
+func listening(port int, patience time.Duration) bool { return ocli.Listening(port, patience) }
