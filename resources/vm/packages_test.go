@@ -1,8 +1,8 @@
 package vm
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"strings"
