@@ -162,7 +162,11 @@ func (s *Session) applyOne(ctx context.Context, run *state.Run, r resources.Reso
 		return nil, fmt.Errorf("saving snapshot: %w", err)
 	}
 	testHookDelay(a)
-	if err := r.Apply(ctx, s.Host, ch); err != nil {
+	err = r.Apply(ctx, s.Host, ch)
+	if err == nil {
+		err = testHookFail(a)
+	}
+	if err != nil {
 		run.Log(a, state.Failed, s.Host.Secrets.Redact(err.Error()))
 		s.emit(a, "failed", err)
 		return &snap, err
@@ -175,6 +179,19 @@ func (s *Session) applyOne(ctx context.Context, run *state.Run, r resources.Reso
 // makes the apply of ADDR pause after its snapshot is saved, so a test can
 // kill -9 the process mid-apply. Nothing else reads it.
 func testHookDelay(a resources.Addr) { testHookSleep("CLAWPLAN_TESTHOOK_SLOW_APPLY", a) }
+
+// testHookFail is a documented test-only fault injector:
+// CLAWPLAN_TESTHOOK_FAIL_APPLY=ADDR fails ADDR right after its Apply
+// succeeded (its change is on the host), so a test can prove that a
+// failure at any step restores everything. Real faults (read-only mounts,
+// a stopped daemon) are used wherever a kind can be made to fail for
+// real; this covers every step uniformly.
+func testHookFail(a resources.Addr) error {
+	if os.Getenv("CLAWPLAN_TESTHOOK_FAIL_APPLY") == a.String() {
+		return fmt.Errorf("injected fault after applying %s (CLAWPLAN_TESTHOOK_FAIL_APPLY)", a)
+	}
+	return nil
+}
 
 // testHookSleep pauses when the variable names a (ADDR=DURATION): the
 // only fault a test cannot produce for real is "the process dies at this

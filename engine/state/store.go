@@ -22,6 +22,9 @@ type Store struct {
 func Open(dir string, create bool) (*Store, error) {
 	s := &Store{Dir: dir}
 	if create {
+		if err := hostfs.EnsureDir(filepath.Dir(dir), 0o755, hostfs.Keep); err != nil {
+			return nil, fmt.Errorf("state directory %s: %w", dir, err)
+		}
 		if err := hostfs.EnsureDir(dir, 0o700, hostfs.Keep); err != nil {
 			return nil, fmt.Errorf("state directory %s: %w", dir, err)
 		}
@@ -62,6 +65,11 @@ func (s *Store) Key(create bool) ([]byte, error) {
 // Ensure creates the state directory (0700) and, if there is no key yet,
 // keeps key as the host's key. Runs that write state call it first.
 func (s *Store) Ensure(key []byte) error {
+	// Parents a host lacks (under a --root tree) are ordinary 0755
+	// directories; only the state directory itself is private.
+	if err := hostfs.EnsureDir(filepath.Dir(s.Dir), 0o755, hostfs.Keep); err != nil {
+		return fmt.Errorf("state directory %s: %w", s.Dir, err)
+	}
 	if err := hostfs.EnsureDir(s.Dir, 0o700, hostfs.Keep); err != nil {
 		return fmt.Errorf("state directory %s: %w", s.Dir, err)
 	}
