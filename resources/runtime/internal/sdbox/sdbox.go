@@ -155,10 +155,16 @@ type Box struct {
 // has booted. The container is removed when the test ends.
 func Start(t testing.TB, c *client.Client, img string, binds []string) *Box {
 	t.Helper()
+	return start(t, c, img, binds, "none")
+}
+
+// start is Start on the given Docker network mode.
+func start(t testing.TB, c *client.Client, img string, binds []string, network string) *Box {
+	t.Helper()
 	ctx := context.Background()
 	cfg := &container.Config{Image: img, Cmd: []string{"/lib/systemd/systemd"}, Env: []string{"container=docker"},
 		StopSignal: "SIGRTMIN+3", Tty: true}
-	hc := &container.HostConfig{CapAdd: []string{"SYS_ADMIN", "NET_ADMIN"}, CgroupnsMode: "private", NetworkMode: "none",
+	hc := &container.HostConfig{CapAdd: []string{"SYS_ADMIN", "NET_ADMIN"}, CgroupnsMode: "private", NetworkMode: container.NetworkMode(network),
 		Tmpfs: map[string]string{"/run": "", "/run/lock": "", "/tmp": ""}, Binds: binds}
 	name := "cpt-" + randomHex() + "-systemd"
 	resp, err := c.ContainerCreate(ctx, cfg, hc, nil, nil, name)
