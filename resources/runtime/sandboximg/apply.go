@@ -49,14 +49,15 @@ func (i *Image) Apply(ctx context.Context, h *resources.Host, c resources.Change
 }
 
 // build keeps the current image under the rollback tag and builds the new
-// one, logging the build's progress.
+// one, logging the build's progress. The new image records its build input
+// (buildLabels) for `clawplan import`.
 func (i *Image) build(ctx context.Context, h *resources.Host, e *docker.Engine, o *observed) error {
 	if o.hasImage {
 		if err := e.Tag(ctx, o.image.ID, i.set.RollbackTag()); err != nil {
 			return fmt.Errorf("keeping the current image as %s: %w", i.set.RollbackTag(), err)
 		}
 	}
-	labels := map[string]string{HashLabel: o.wantHash, ManagedLabel: i.addr.String()}
+	labels := i.buildLabels(h, o)
 	progress := func(line string) { h.Log.Info("docker build "+i.set.Tag+": "+line, "addr", i.addr.String()) }
 	id, err := e.Build(ctx, o.ctx, docker.BuildOptions{Tag: i.set.Tag, Labels: labels, Progress: progress})
 	if err != nil {

@@ -11,7 +11,17 @@
 // user and binds).
 //
 // The image carries a content-hash label over the Dockerfile and its
-// context, so a plan rebuilds only when they changed. When the image is
+// context, so a plan rebuilds only when they changed. It also records its
+// build input, for `clawplan import` (Recover): the Dockerfile (gzip,
+// base64) and, when the manifest named a host path, that path; import
+// keeps the path while its context still hashes to the label, else writes
+// the recorded Dockerfile inline when that alone reproduces the image.
+// These labels are not part of the content hash: images built before they
+// existed are not rebuilt for them (a rebuild would recycle the sandboxes
+// and restart the gateway for metadata only); import then asks for the
+// dockerfile by hand, and their next build records it. Anyone with access
+// to the Docker engine can read the labels, as they can `docker history`:
+// secrets never belong in a Dockerfile. When the image is
 // rebuilt or the sandbox settings change (their hash is kept in the state
 // directory), Apply removes the containers whose names start with
 // openclaw-sbx, and only those, and triggers the gateway's restart, as the

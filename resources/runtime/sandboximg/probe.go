@@ -74,11 +74,17 @@ func (i *Image) buildContext(h *resources.Host) (docker.Context, error) {
 	if i.set.Dockerfile != "" {
 		return docker.Context{Dockerfile: []byte(i.set.Dockerfile)}, nil
 	}
-	dir, err := h.Path(path.Dir(i.set.DockerfilePath))
+	return contextAt(h, i.set.DockerfilePath)
+}
+
+// contextAt reads the Dockerfile at the host path p (under the root) and
+// the files beside it.
+func contextAt(h *resources.Host, p string) (docker.Context, error) {
+	dir, err := h.Path(path.Dir(p))
 	if err != nil {
 		return docker.Context{}, err
 	}
-	return docker.ReadContext(dir, path.Base(i.set.DockerfilePath))
+	return docker.ReadContext(dir, path.Base(p))
 }
 
 // checkUser compares the container user with the service user's ids.
