@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -108,7 +109,7 @@ func WriteAtomic(full string, content []byte, mode, dirMode fs.FileMode, o Owner
 	if err := EnsureDir(dir, dirMode, o); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(full)+".clawplan-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(full)+"*")
 	if err != nil {
 		return err
 	}
@@ -142,6 +143,37 @@ func WriteAtomic(full string, content []byte, mode, dirMode fs.FileMode, o Owner
 	return syncDir(dir)
 }
 
+// tempPrefix starts the name of WriteAtomic's temp files for full.
+func tempPrefix(full string) string { return "." + filepath.Base(full) + ".clawplan-" }
+
+// removeStaleTemps deletes the temp files a WriteAtomic of full left when
+// its process was killed between creating and renaming them (kill -9 of a
+// parallel apply): they may hold a secret, and only clawplan names files
+// this way. The caller holds the state lock, so no live write is in flight.
+func removeStaleTemps(full string) error {
+	dir, prefix := filepath.Dir(full), tempPrefix(full)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	removed := false
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			removed = true
+		}
+	}
+	if removed {
+		return syncDir(dir)
+	}
+	return nil
+}
+
 // Remove deletes full if it exists and fsyncs its directory.
 func Remove(full string) error {
 	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -154,6 +186,9 @@ func Remove(full string) error {
 // mode and owner, or gone (with the directories the write created) when it
 // did not exist.
 func Restore(f File) error {
+	if err := removeStaleTemps(f.Path); err != nil {
+		return err
+	}
 	if !f.Exists {
 		if err := Remove(f.Path); err != nil {
 			return err
