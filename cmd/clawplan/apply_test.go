@@ -104,6 +104,7 @@ func TestFailedSecondWriteRestoresFirstByteForByte(t *testing.T) {
 }
 
 func TestKill9MidApplyThenRollback(t *testing.T) {
+	restest.Outcome(t, "crash", "kill -9 mid-apply, then rollback")
 	root := t.TempDir()
 	a := filepath.Join(root, "etc/app/a.conf")
 	os.MkdirAll(filepath.Dir(a), 0o755)
@@ -136,6 +137,7 @@ func TestKill9MidApplyThenRollback(t *testing.T) {
 }
 
 func TestConcurrentApplyFailsFastNamingHolder(t *testing.T) {
+	restest.Outcome(t, "race", "two applies: the second fails fast naming the holder")
 	root := t.TempDir()
 	dir := writeManifest(t, map[string]string{"main.hcl": threeFiles})
 	cmd, _ := spawn(t, []string{"CLAWPLAN_TESTHOOK_SLOW_APPLY=testfile.a=20s"}, "apply", "--root", root, "-auto-approve", dir)

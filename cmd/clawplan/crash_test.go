@@ -7,12 +7,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/clawplan/clawplan/resources/restest"
 )
 
 // TestKill9DuringRollbackIsRecoverable kills an apply mid-way, then kills
 // the rollback that finishes it, mid-way too; the next rollback must still
 // bring every file back.
 func TestKill9DuringRollbackIsRecoverable(t *testing.T) {
+	restest.Outcome(t, "crash", "kill -9 of an apply, then of its rollback")
 	root := t.TempDir()
 	a, c := filepath.Join(root, "etc/app/a.conf"), filepath.Join(root, "etc/app/c.conf")
 	os.MkdirAll(filepath.Dir(a), 0o755)
@@ -49,6 +52,7 @@ func TestKill9DuringRollbackIsRecoverable(t *testing.T) {
 // TestApplyRacingRollback: while an apply holds the lock, a rollback fails
 // fast naming it, and the apply finishes unharmed.
 func TestApplyRacingRollback(t *testing.T) {
+	restest.Outcome(t, "race", "an apply racing a rollback")
 	root := t.TempDir()
 	dir := writeManifest(t, map[string]string{"main.hcl": threeFiles})
 	clawplan(t, "apply", "--root", root, "-auto-approve", dir)

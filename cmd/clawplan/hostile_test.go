@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clawplan/clawplan/resources/restest"
 )
 
 // treeDigest describes every file, directory and link under dir (path,
@@ -77,6 +79,8 @@ func TestHostileManifestsChangeNothing(t *testing.T) {
 }`, "Invalid block name", nil},
 		{"command substitution in a name", "testfile \"$(touch /tmp/pwned)\" {\n  path = \"/etc/a\"\n  content = \"x\"\n}\n", "Invalid block name", nil},
 	}
+	changed := 0
+	defer func() { restest.Summary(t, "hostile", len(cases), changed, "hostile manifests through plan and apply") }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			root, outside := t.TempDir(), t.TempDir()
@@ -96,9 +100,11 @@ func TestHostileManifestsChangeNothing(t *testing.T) {
 				}
 			}
 			if after := treeDigest(t, root); after != before {
+				changed++
 				t.Errorf("the host tree changed:\n--- before\n%s--- after\n%s", before, after)
 			}
 			if treeDigest(t, outside) != beforeOut {
+				changed++
 				t.Error("a file outside the root changed")
 			}
 		})

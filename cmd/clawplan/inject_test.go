@@ -72,9 +72,7 @@ func injectHost(t *testing.T) string {
 // be byte for byte as before, modes and owners included.
 func TestFaultInjectionAtEveryMutation(t *testing.T) {
 	restest.NeedRoot(t)
-	t.Setenv("CLAWPLAN_GATEWAY_TOKEN", "0123456789abcdef0123456789abcdef0123456789abcdef")
-	t.Setenv("CLAWPLAN_LMSTUDIO_KEY", "lm-studio-key")
-	t.Setenv("CLAWPLAN_TELEGRAM_BOT_TOKEN", "123456789:inject-test-token")
+	setInjectSecrets(t)
 	manifest := "../../testdata/inject"
 	r := clawplan(t, "plan", "--root", injectHost(t), "-format", "json", manifest)
 	var p struct {
@@ -86,12 +84,15 @@ func TestFaultInjectionAtEveryMutation(t *testing.T) {
 		t.Fatalf("plan: %d %s", r.code, r.err)
 	}
 	points, leftovers := 0, 0
+	var outputs []string
 	for _, c := range p.Changes {
 		root := injectHost(t)
 		before := hostDigest(t, root)
 		t.Setenv("CLAWPLAN_TESTHOOK_FAIL_APPLY", c.Address)
 		r := clawplan(t, "apply", "--root", root, "-auto-approve", manifest)
 		points++
+		outputs = append(outputs, r.out, r.err)
+		restest.CanarySweep(t, "fault injection: "+c.Address, injectSecrets, nil, root, filepath.Join(root, "var/lib/clawplan"))
 		if r.code != exitError || !strings.Contains(r.err, "injected fault after applying "+c.Address) {
 			t.Errorf("%s: apply exit %d, want 1 with the injected fault:\n%s", c.Address, r.code, r.err)
 		}
@@ -104,7 +105,18 @@ func TestFaultInjectionAtEveryMutation(t *testing.T) {
 	if points < 8 {
 		t.Fatalf("only %d injection points: the manifest should change at least 8 resources", points)
 	}
-	t.Logf("fault injection: %d injection points tried, %d leftovers", points, leftovers)
+	restest.CanarySweep(t, "fault injection outputs", injectSecrets, outputs, "", "")
+	restest.Summary(t, "injection", points, leftovers, "file side of the reference apply (testdata/inject), every step failed in turn")
+}
+
+// injectSecrets are the secret values the inject manifest reads from the
+// environment; the canary sweeps look for them in every output and file.
+var injectSecrets = []string{"0123456789abcdef0123456789abcdef0123456789abcdef", "lm-studio-key-canary-7f3a", "123456789:inject-test-token"}
+
+func setInjectSecrets(t *testing.T) {
+	t.Setenv("CLAWPLAN_GATEWAY_TOKEN", injectSecrets[0])
+	t.Setenv("CLAWPLAN_LMSTUDIO_KEY", injectSecrets[1])
+	t.Setenv("CLAWPLAN_TELEGRAM_BOT_TOKEN", injectSecrets[2])
 }
 
 func writeTemp(t *testing.T, s string) string {

@@ -100,6 +100,7 @@ func TestRealOpenClawAcceptsExample(t *testing.T) {
 			t.Logf("audit %s %s: %s", f.Severity, f.CheckID, f.Title)
 		}
 	}
+	restest.Summary(t, "audit", 1, audit.Summary.Critical, "openclaw security audit --deep of examples/openclaw-config as written")
 	if audit.Summary.Critical != 0 {
 		t.Fatalf("security audit: %d critical findings: %s", audit.Summary.Critical, out)
 	}

@@ -112,11 +112,8 @@ func TestCanary(t *testing.T) {
 	_, och := c.plan(c.host(base), orphan)
 	c.err(orphan.Apply(context.Background(), c.host(base), och))
 
-	for _, out := range append(c.seen, c.log.String()) {
-		if strings.Contains(out, canary) || strings.Contains(out, oldLiteral) {
-			t.Fatalf("a secret leaked into the output: %s", out)
-		}
-	}
+	restest.CanarySweep(t, "secret kind: plan, failed apply, rollback, apply, orphan delete (outputs and logs)",
+		[]string{canary, oldLiteral}, append(c.seen, c.log.String()), base.Root, "")
 	if !strings.Contains(c.log.String(), "secret delivered") {
 		t.Fatalf("the debug log is empty, the check is void: %q", c.log.String())
 	}
