@@ -42,11 +42,11 @@ func rotate(ctx context.Context, h *resources.Host, acct account.User, port int,
 	if len(scopes) == 0 {
 		args = append(args, "--no-scopes")
 	}
-	args = append(args, "--json", "--url", "ws://127.0.0.1:"+strconv.Itoa(port), "--timeout", "30000")
+	args = append(args, "--json", "--timeout", "30000")
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env, cmd.Dir = cliEnv(home, acct.Name, bin), home
+	cmd.Env, cmd.Dir = portEnv(cliEnv(home, acct.Name, bin), port), home
 	if h.Root == "/" && os.Geteuid() == 0 && acct.Exists && acct.UID > 0 {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(acct.UID), Gid: uint32(acct.GID)}}
 	}
@@ -56,6 +56,15 @@ func rotate(ctx context.Context, h *resources.Host, acct account.User, port int,
 		return fmt.Errorf("openclaw devices rotate --device %s: %s", id, h.Secrets.Redact(failure(err, stdout.Bytes(), stderr.Bytes())))
 	}
 	return nil
+}
+
+// portEnv points the CLI at the gateway's port. `devices` has no --port,
+// and --url makes OpenClaw 2026.9.6 demand the token on the command line
+// ("gateway url override requires explicit credentials"), where every
+// process could read it; OPENCLAW_GATEWAY_PORT keeps the configured local
+// target and the token the CLI reads from ~/.openclaw/.env.
+func portEnv(env []string, port int) []string {
+	return append(env, "OPENCLAW_GATEWAY_PORT="+strconv.Itoa(port))
 }
 
 // failure is OpenClaw's JSON error message, else the exit status and the
