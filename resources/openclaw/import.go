@@ -24,28 +24,28 @@ var (
 
 // Import reads the service user's openclaw.json and returns this kind's
 // blocks. All five kinds share one reading per run (importFor).
-func (gatewayKind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
-	return importedOf(h, "gateway")
+func (gatewayKind) Import(ctx context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
+	return importedOf(ctx, h, "gateway")
 }
 
-func (providerKind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
-	return importedOf(h, "llm_provider")
+func (providerKind) Import(ctx context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
+	return importedOf(ctx, h, "llm_provider")
 }
 
-func (channelKind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
-	return importedOf(h, "channel")
+func (channelKind) Import(ctx context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
+	return importedOf(ctx, h, "channel")
 }
 
-func (agentKind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
-	return importedOf(h, "agent")
+func (agentKind) Import(ctx context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
+	return importedOf(ctx, h, "agent")
 }
 
-func (sandboxKind) Import(_ context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
-	return importedOf(h, "sandbox")
+func (sandboxKind) Import(ctx context.Context, h *resources.Host) ([]resources.ImportedBlock, error) {
+	return importedOf(ctx, h, "sandbox")
 }
 
-func importedOf(h *resources.Host, kind string) ([]resources.ImportedBlock, error) {
-	im, err := importFor(h)
+func importedOf(ctx context.Context, h *resources.Host, kind string) ([]resources.ImportedBlock, error) {
+	im, err := importFor(ctx, h)
 	if err != nil || im == nil {
 		return nil, err
 	}
@@ -95,15 +95,15 @@ func (b *imported) out() resources.ImportedBlock {
 }
 
 // importFor reads openclaw.json once per run; nil when there is none.
-func importFor(h *resources.Host) (*importer, error) {
-	v, err := h.Memo("openclaw.import", func() (any, error) { return newImporter(h) })
+func importFor(ctx context.Context, h *resources.Host) (*importer, error) {
+	v, err := h.Memo("openclaw.import", func() (any, error) { return newImporter(ctx, h) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*importer), nil
 }
 
-func newImporter(h *resources.Host) (*importer, error) {
+func newImporter(ctx context.Context, h *resources.Host) (*importer, error) {
 	user, err := importUser(h)
 	if err != nil {
 		return nil, err
@@ -124,7 +124,7 @@ func newImporter(h *resources.Host) (*importer, error) {
 	if im.owners, err = ownersOf(h, user); err != nil {
 		return nil, err
 	}
-	im.build()
+	im.build(ctx)
 	im.check()
 	return im, nil
 }
@@ -161,13 +161,14 @@ func ownersOf(h *resources.Host, user string) (map[string][]doc.Path, error) {
 	return rec.Owners, nil
 }
 
-// build imports every block, in the order a manifest lists them.
-func (im *importer) build() {
+// build imports every block, in the order a manifest lists them; the
+// sandbox's custom image is read from the Docker engine.
+func (im *importer) build(ctx context.Context) {
 	im.gateway()
 	im.providers()
 	im.channels()
 	im.agents()
-	im.sandbox()
+	im.sandbox(ctx)
 }
 
 func (im *importer) add(kind, name string) *imported {

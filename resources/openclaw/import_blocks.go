@@ -348,38 +348,3 @@ func (im *importer) agentIDs(bindings map[string][]string, system string) []stri
 	sort.Strings(out)
 	return out
 }
-
-// sandbox imports sandbox "default" from agents.defaults.sandbox. The
-// image goes in image_tag, as the seed's custom image is declared.
-func (im *importer) sandbox() {
-	if v := im.r.at("agents", "defaults", "sandbox"); v == nil || v.Kind != doc.Object {
-		return
-	}
-	r := reader{im.r.at("agents", "defaults", "sandbox")}
-	b := &imported{kind: "sandbox", name: "default", body: &bodyW{}}
-	s := b.body
-	s.set("mode", r.str("mode"))
-	s.set("scope", r.str("scope"))
-	s.set("workspace_access", r.str("workspaceAccess"))
-	s.set("backend", r.str("backend"))
-	s.set("image_tag", r.str("docker", "image"))
-	d := s.block("docker")
-	d.set("network", r.str("docker", "network"))
-	d.set("user", r.str("docker", "user"))
-	d.set("binds", r.strs("docker", "binds"))
-	d.set("read_only_root", r.boolean("docker", "readOnlyRoot"))
-	d.set("cap_drop", r.strs("docker", "capDrop"))
-	d.set("pids_limit", r.integer("docker", "pidsLimit"))
-	d.set("memory", r.str("docker", "memory"))
-	d.set("cpus", r.number("docker", "cpus"))
-	d.set("tmpfs", r.strs("docker", "tmpfs"))
-	d.set("seccomp_profile", r.str("docker", "seccompProfile"))
-	d.set("apparmor_profile", r.str("docker", "apparmorProfile"))
-	if s.empty() {
-		return
-	}
-	if r.str("docker", "image") != cty.NilVal {
-		b.note("openclaw.json does not say how the image was made: if clawplan builds it, add dockerfile = ... back.")
-	}
-	im.blocks = append(im.blocks, b)
-}
