@@ -16,9 +16,15 @@ build:
 deps:
 	bash scripts/test-deps.sh
 
-## test: lint, then every test (unit and real-component tiers)
+## test: lint, then every test (unit and real-component tiers), a short
+## coverage-guided run of every fuzz target, and the reliability suite's
+## summary (one line per family; see scripts/suite-summary.sh)
 test: deps lint
-	$(GO) test -count=1 -timeout 25m $(PKGS)
+	@summary=$$(mktemp); rc=0; \
+	CLAWPLAN_SUITE_SUMMARY=$$summary $(GO) test -count=1 -timeout 25m $(PKGS) || rc=$$?; \
+	CLAWPLAN_SUITE_SUMMARY=$$summary GO=$(GO) bash scripts/fuzz-smoke.sh || rc=1; \
+	bash scripts/suite-summary.sh $$summary || rc=1; \
+	rm -f $$summary; exit $$rc
 
 ## unit: the tests that need no real component (no root, no Docker)
 unit:
