@@ -14,4 +14,10 @@
 //     never shown in a plan) and flags the security consequences.
 //   - ssh_tunnel.NAME only verifies: `clawplan verify` prints the
 //     `ssh -L` command that reaches the loopback-bound gateway.
+//
+// Removing the tunnel (or its gateway block) deletes what cloudflare_tunnel
+// wrote: it stops and disables the unit, deletes the unit, the token file
+// and the directories its first write created; files there that clawplan
+// did not write stay. ssh_tunnel owns nothing. gateway_devices records no
+// ownership: the scopes it ensured stay with the devices.
 package remote

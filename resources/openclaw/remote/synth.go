@@ -1,7 +1,9 @@
 package remote
 
 import (
+	"encoding/json"
 	"fmt"
+	"path"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/hashicorp/hcl/v2"
@@ -59,6 +61,30 @@ func nodes(gw resources.Addr, set settings, rng hcl.Range) []resources.Resource 
 
 // nodeKind registers the synthesized kinds; no block declares them.
 type nodeKind struct{ name string }
+
+var _ resources.Orphaner = nodeKind{}
+
+// Orphan rebuilds a remote-access node whose gateway block (or its
+// remote_access entry) was removed: cloudflare_tunnel deletes the files
+// it wrote, ssh_tunnel owns nothing. gateway_devices records nothing: the
+// scopes it ensured stay with the devices (narrowing them could cut off a
+// client), so it never becomes an orphan.
+func (k nodeKind) Orphan(a resources.Addr, record json.RawMessage) (resources.Resource, error) {
+	switch k.name {
+	case TunnelKind:
+		var rec tunnelOwnership
+		if err := json.Unmarshal(record, &rec); err != nil {
+			return nil, fmt.Errorf("ownership record of %s: %w", a, err)
+		}
+		if !path.IsAbs(rec.Unit) || !path.IsAbs(rec.Env) {
+			return nil, fmt.Errorf("ownership record of %s names no unit and token file", a)
+		}
+		return &tunnelOrphan{addr: a, rec: rec}, nil
+	case SSHKind:
+		return &sshOrphan{addr: a}, nil
+	}
+	return nil, fmt.Errorf("%s owns nothing on the host to delete", a)
+}
 
 func (k nodeKind) Name() string      { return k.name }
 func (k nodeKind) Spec() hcldec.Spec { return hcldec.ObjectSpec{} }

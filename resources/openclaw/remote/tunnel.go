@@ -27,6 +27,8 @@ type tunnel struct {
 	addr resources.Addr
 	set  settings
 	deps []resources.Addr
+	// made are the directories the tunnel's writes created (ownership).
+	made []string
 }
 
 var _ resources.Dependent = (*tunnel)(nil)
@@ -168,6 +170,7 @@ func (t *tunnel) Apply(ctx context.Context, h *resources.Host, c resources.Chang
 	}
 	token := strings.TrimSpace(string(f.Content))
 	h.Secrets.Add(token)
+	t.made = union(t.made, missingDirs(h, EnvPath, UnitPath))
 	if err := t.write(h, EnvPath, t.envContent(token), 0o600); err != nil {
 		return err
 	}
