@@ -43,12 +43,12 @@ type cli struct {
 // newCLI finds the openclaw executable and prepares the environment for
 // acct: HOME is its home (under the root), so the CLI reads its config,
 // .env and token like the gateway does.
-func newCLI(h *resources.Host, acct account.User, port int) (*cli, error) {
+func newCLI(h *resources.Host, acct account.User, port int, prefix string) (*cli, error) {
 	home, err := h.Path(acct.Home)
 	if err != nil {
 		return nil, err
 	}
-	bin, err := findCLI(h, acct.Home)
+	bin, err := findCLI(h, acct.Home, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -66,9 +66,10 @@ func newCLI(h *resources.Host, acct account.User, port int) (*cli, error) {
 	return c, nil
 }
 
-// findCLI looks for openclaw (ocli.Find).
-func findCLI(h *resources.Host, home string) (string, error) {
-	return ocli.Find(h, home, "cron jobs are changed only through it")
+// findCLI looks for openclaw at the gateway's install_prefix, then where
+// ocli.Find looks.
+func findCLI(h *resources.Host, home, prefix string) (string, error) {
+	return ocli.FindIn(h, home, prefix, "cron jobs are changed only through it")
 }
 
 // cliEnv is the service user's environment for the CLI (ocli.Env).

@@ -158,7 +158,7 @@ func gatewayCLI(t *testing.T, h *resources.Host) *cli {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := newCLI(h, acct, testGateway.port)
+	c, err := newCLI(h, acct, testGateway.port, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,7 @@ func (j *Job) settle(c resources.Catalog) {
 	for _, g := range gws {
 		if u := exportString(g, "user"); u == j.user || u == "" && j.user == defaultUser {
 			j.port = exportInt(g, "port")
+			j.prefix = exportString(g, "install_prefix")
 		}
 	}
 }

@@ -28,6 +28,7 @@ type Job struct {
 	key    string // orphans: from the record
 	user   string // settled from the block or the catalog
 	port   int    // the gateway block's port, 0 when none
+	prefix string // the gateway block's install_prefix, "" for the default
 	deps   []resources.Addr
 	orphan bool
 }
@@ -161,6 +162,6 @@ func (j *Job) cliFor(h *resources.Host, user string, port int) (*cli, account.Us
 	if !reachable(port, applyPatience) {
 		return nil, acct, gatewayDown(port, user)
 	}
-	c, err := newCLI(h, acct, port)
+	c, err := newCLI(h, acct, port, j.prefix)
 	return c, acct, err
 }

@@ -29,14 +29,17 @@ type installation struct {
 // CLAWPLAN_OPENCLAW override, then the install the gateway service made
 // for the service user (home/.openclaw/runtime/VERSION, under the root),
 // then PATH.
-func findOpenClaw(h *resources.Host, home, version string) (*installation, error) {
-	v, err := h.Memo("openclaw.installation:"+home, func() (any, error) {
+func findOpenClaw(h *resources.Host, home, prefix, version string) (*installation, error) {
+	v, err := h.Memo("openclaw.installation:"+home+"\x00"+prefix, func() (any, error) {
 		bin := os.Getenv(openclawEnv)
 		if bin == "off" {
 			return (*installation)(nil), nil
 		}
-		if bin == "" {
-			bin = userInstall(h, home, version)
+		if bin == "" && prefix != "" {
+			bin = prefixInstall(h, prefix)
+		}
+		if bin == "" && home != "" {
+			bin = prefixInstall(h, filepath.Join(home, ".openclaw/runtime", version))
 		}
 		if bin == "" {
 			p, err := exec.LookPath("openclaw")
@@ -57,13 +60,11 @@ func findOpenClaw(h *resources.Host, home, version string) (*installation, error
 	return v.(*installation), nil
 }
 
-// userInstall is the openclaw binary of the service user's pinned install,
-// if it exists.
-func userInstall(h *resources.Host, home, version string) string {
-	if home == "" {
-		return ""
-	}
-	full, err := h.Path(filepath.Join(home, ".openclaw/runtime", version, "node_modules/.bin/openclaw"))
+// prefixInstall is the openclaw binary of an npm install prefix on the
+// host (the gateway block's install_prefix, or the service user's pinned
+// ~/.openclaw/runtime/VERSION), if it exists.
+func prefixInstall(h *resources.Host, prefix string) string {
+	full, err := h.Path(filepath.Join(prefix, "node_modules/.bin/openclaw"))
 	if err != nil {
 		return ""
 	}

@@ -22,8 +22,8 @@ import (
 // schema of the pinned version). A rejected value that a block set is an
 // error at the manifest attribute that set it; a rejected value nobody in
 // the manifest set is a warning, since clawplan does not touch it.
-func validateDoc(ctx context.Context, h *resources.Host, home string, next *doc.Document, leaves []leaf, pinnedVersion string) (hcl.Diagnostics, []string) {
-	raw, origin, note := schemaFor(ctx, h, home, pinnedVersion)
+func validateDoc(ctx context.Context, h *resources.Host, home, prefix string, next *doc.Document, leaves []leaf, pinnedVersion string) (hcl.Diagnostics, []string) {
+	raw, origin, note := schemaFor(ctx, h, home, prefix, pinnedVersion)
 	if raw == nil {
 		return nil, []string{note}
 	}
@@ -49,8 +49,8 @@ func validateDoc(ctx context.Context, h *resources.Host, home string, next *doc.
 }
 
 // schemaFor returns the schema to validate with and where it comes from.
-func schemaFor(ctx context.Context, h *resources.Host, home, pinnedVersion string) ([]byte, string, string) {
-	inst, err := findOpenClaw(h, home, pinnedVersion)
+func schemaFor(ctx context.Context, h *resources.Host, home, prefix, pinnedVersion string) ([]byte, string, string) {
+	inst, err := findOpenClaw(h, home, prefix, pinnedVersion)
 	if err != nil {
 		return nil, "", fmt.Sprintf("warning: openclaw.json not validated: %v", err)
 	}

@@ -30,12 +30,12 @@ func (synthesizer) Synthesize(c resources.Catalog) ([]resources.Resource, hcl.Di
 	if len(contribs) == 0 {
 		return nil, diags
 	}
-	user, version, triggers, d := gatewaySettings(c)
+	gs, d := gatewaySettings(c)
 	diags = append(diags, d...)
-	w := &writer{addr: resources.Addr{Kind: writerKindName, Name: user}, user: user, version: version, triggers: triggers}
+	w := &writer{addr: resources.Addr{Kind: writerKindName, Name: gs.user}, user: gs.user, version: gs.version, prefix: gs.prefix, triggers: gs.triggers}
 	for _, ct := range contribs {
 		if b, ok := ct.res.(contributor); ok {
-			b.setUser(user)
+			b.setUser(gs.user)
 		}
 		w.deps = append(w.deps, ct.res.Addr())
 		w.leaves = append(w.leaves, ct.leaves...)
@@ -98,9 +98,8 @@ func foreignLeaves(addr resources.Addr, f resources.Fragmenter, rng hcl.Range) (
 
 // gatewaySettings reads the service user, the pinned version and the
 // gateway nodes to restart from the gateway block (one per host).
-func gatewaySettings(c resources.Catalog) (string, string, []resources.Addr, hcl.Diagnostics) {
-	user, version := defaultUser, pinned()
-	var triggers []resources.Addr
+func gatewaySettings(c resources.Catalog) (gatewayInfo, hcl.Diagnostics) {
+	gs := gatewayInfo{user: defaultUser, version: pinned()}
 	var diags hcl.Diagnostics
 	for i, r := range c.OfKind("gateway") {
 		g, ok := r.(*gateway)
@@ -113,12 +112,20 @@ func gatewaySettings(c resources.Catalog) (string, string, []resources.Addr, hcl
 				Detail: fmt.Sprintf("%s: one OpenClaw gateway per host, configured by one gateway block; merge it into %s.", r.Addr(), c.OfKind("gateway")[0].Addr()), Subject: &rng})
 			continue
 		}
-		user, version = g.user(), g.version()
+		gs.user, gs.version, gs.prefix = g.user(), g.version(), str(g.conf.InstallPrefix, "")
 		// The runtime side restarts the gateway: gateway_service.NAME is
 		// the Refresher for gateway.NAME (resources/runtime).
-		triggers = append(triggers, resources.Addr{Kind: gatewayServiceKind, Name: r.Addr().Name})
+		gs.triggers = append(gs.triggers, resources.Addr{Kind: gatewayServiceKind, Name: r.Addr().Name})
 	}
-	return user, version, triggers, diags
+	return gs, diags
+}
+
+// gatewayInfo is what the writer takes from the gateway block: the service
+// user, the OpenClaw version and install prefix (where the CLI that
+// validates and audits is), and the nodes that restart the gateway.
+type gatewayInfo struct {
+	user, version, prefix string
+	triggers              []resources.Addr
 }
 
 // ownershipLeaf is agents.ownership = "explicit", which 2026.9.6 requires

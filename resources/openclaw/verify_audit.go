@@ -49,7 +49,7 @@ func (w *writer) Verify(ctx context.Context, h *resources.Host) []resources.Chec
 	}
 	c := resources.Check{Name: auditCheck}
 	u, err := account.Lookup(h, w.user)
-	inst, ierr := findOpenClaw(h, u.Home, w.version)
+	inst, ierr := findOpenClaw(h, u.Home, w.prefix, w.version)
 	switch {
 	case ierr != nil:
 		c.Evidence = ierr.Error()

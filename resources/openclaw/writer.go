@@ -55,6 +55,7 @@ type writer struct {
 	addr         resources.Addr
 	user         string
 	version      string
+	prefix       string // the gateway block's install_prefix, "" for the default
 	deps         []resources.Addr
 	leaves       []leaf
 	triggers     []resources.Addr
@@ -149,7 +150,7 @@ func (w *writer) plan(ctx context.Context, h *resources.Host, l *loaded, old rec
 		st.notes = append(st.notes, fmt.Sprintf("warning: %d comment(s) inside values that are replaced or removed will be dropped", n))
 	}
 	if !w.orphaned {
-		d, notes := validateDoc(ctx, h, path.Dir(path.Dir(l.path)), st.merged.next, w.leaves, w.version)
+		d, notes := validateDoc(ctx, h, path.Dir(path.Dir(l.path)), w.prefix, st.merged.next, w.leaves, w.version)
 		st.diags, st.notes = append(st.diags, d...), append(st.notes, notes...)
 	}
 }

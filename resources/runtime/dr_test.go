@@ -47,6 +47,23 @@ func TestDisasterRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots systemd, installs the seed's packages and runs the real gateway (minutes)")
 	}
+	dr := bootDR(t)
+	dr.standIns()
+	dr.run(t)
+}
+
+// drBoot is a booted empty test host and the run's names on the shared
+// Docker engine: id is in every name the run creates there.
+type drBoot struct {
+	*drHost
+	engine               *docker.Engine
+	id, base, sandboxTag string
+}
+
+// bootDR starts the empty test host TestDisasterRecovery describes, with
+// the binaries, the manifest and the OpenClaw cache mounted; everything
+// is removed when the test ends.
+func bootDR(t *testing.T) *drBoot {
 	ctx := context.Background()
 	e, err := docker.Connect(ctx)
 	restest.Need(t, err == nil, "a Docker engine")
@@ -78,8 +95,7 @@ func TestDisasterRecovery(t *testing.T) {
 	})
 	ip := boxAddr(t, e.Client(), box.ID)
 	dr := &drHost{t: t, box: box, env: drEnv(t, manifest, base, sandboxTag, ip)}
-	dr.standIns()
-	dr.run(t)
+	return &drBoot{drHost: dr, engine: e, id: id, base: base, sandboxTag: sandboxTag}
 }
 
 // drRandom is a short random id for names on the shared Docker engine.
@@ -157,11 +173,7 @@ func drEnv(t *testing.T, manifest, base, sandboxTag, ip string) []string {
 		env = append(env, l)
 	}
 	return append(env, "CLAWPLAN_VAR_sandbox_base_image="+base, "CLAWPLAN_VAR_sandbox_image_tag="+sandboxTag,
-		"CLAWPLAN_VAR_verify_internet="+ip+":18081", "CLAWPLAN_VAR_verify_lan="+ip+":18082", "CLAWPLAN_LOG=info",
-		// The cron and audit kinds look for the CLI at the default install
-		// prefix (~/.openclaw/runtime/VERSION) and on PATH, not at a
-		// gateway's custom install_prefix yet: point them at the mount.
-		"CLAWPLAN_OPENCLAW=/opt/openclaw/current/node_modules/.bin/openclaw")
+		"CLAWPLAN_VAR_verify_internet="+ip+":18081", "CLAWPLAN_VAR_verify_lan="+ip+":18082", "CLAWPLAN_LOG=info")
 }
 
 // drHost runs clawplan in the test host.

@@ -28,12 +28,20 @@ const EnvCLI = "CLAWPLAN_OPENCLAW"
 // at the pinned version (~/.openclaw/runtime/VERSION, as the gateway
 // service installs it), ~/.openclaw/runtime, then PATH. why completes the
 // error: what only the CLI can change.
-func Find(h *resources.Host, home, why string) (string, error) {
+func Find(h *resources.Host, home, why string) (string, error) { return FindIn(h, home, "", why) }
+
+// FindIn is Find with the gateway block's install_prefix (absolute, on the
+// host) tried first; "" means the default prefix.
+func FindIn(h *resources.Host, home, installPrefix, why string) (string, error) {
 	if p := os.Getenv(EnvCLI); p != "" {
 		return p, nil
 	}
 	var tried []string
-	for _, prefix := range []string{path.Join(home, ".openclaw/runtime", schema.OpenClawVersion), path.Join(home, ".openclaw/runtime")} {
+	prefixes := []string{path.Join(home, ".openclaw/runtime", schema.OpenClawVersion), path.Join(home, ".openclaw/runtime")}
+	if installPrefix != "" {
+		prefixes = append([]string{installPrefix}, prefixes...)
+	}
+	for _, prefix := range prefixes {
 		full, err := h.Path(path.Join(prefix, "node_modules/.bin/openclaw"))
 		if err != nil {
 			continue
