@@ -29,7 +29,7 @@ import (
 func TestDeviceScopesRealGateway(t *testing.T) {
 	g := newRealGateway(t)
 	if testing.Short() {
-		t.Skip("starts a gateway twice and a node host: about three minutes")
+		t.Skip("starts a gateway twice and a node host: 1.5 to 3 minutes")
 	}
 	// No token anywhere: "runtime-only gateway auth paired the local CLI
 	// device before readiness". Then the token as a service has it.
@@ -75,6 +75,26 @@ func TestDeviceScopesRealGateway(t *testing.T) {
 	restored := g.devices(t)
 	checkDevice(t, restored, cliDev.DeviceID, []string{"operator.read"})
 	untouched(t, restored, node)
+	beyondApproval(t, g, h, d, node)
+}
+
+// beyondApproval: the node host was approved for no operator scope, and
+// OpenClaw refuses to rotate a token past the approval ("device token
+// rotation denied"), so the plan refuses too, with the re-pairing steps,
+// instead of failing in apply.
+func beyondApproval(t *testing.T, g *realGateway, h *resources.Host, d *devices, node listed) {
+	t.Helper()
+	if msg, ok := g.openclawFails(t, "devices", "rotate", "--device", node.DeviceID, "--role", "operator", "--scope", "operator.write"); !ok || !strings.Contains(msg, "rotation denied") {
+		t.Fatalf("OpenClaw rotated a token past its approval, or failed otherwise: %q", msg)
+	}
+	d.set.Scopes = map[string][]string{"phone-node": {"operator.write"}}
+	st, err := d.Probe(context.Background(), restest.Fresh(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Diff(st); err == nil || !strings.Contains(err.Error(), "openclaw devices approve") {
+		t.Fatalf("plan beyond the approval: %v, want the re-approval steps", err)
+	}
 }
 
 // pairNodeHost runs `openclaw node run` in a HOME of its own (its own

@@ -141,6 +141,20 @@ func (g *realGateway) openclaw(t *testing.T, args ...string) []byte {
 	return stdout.Bytes()
 }
 
+// openclawFails runs a CLI call that should fail and returns OpenClaw's
+// message; ok is false when it succeeded.
+func (g *realGateway) openclawFails(t *testing.T, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command(openclawBin, append(args, "--json", "--timeout", "30000")...)
+	cmd.Env, cmd.Dir = portEnv(cliEnv(g.home, "openclaw", openclawBin), g.port), g.home
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return failure(err, stdout.Bytes(), stderr.Bytes()), true
+	}
+	return "", false
+}
+
 // listed is one paired device as `openclaw devices list --json` shows it.
 type listed struct {
 	DeviceID      string   `json:"deviceId"`
