@@ -57,6 +57,7 @@ func Load(path string, opts config.Options) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	c.Manifest.ReleaseBodies()
 	return c, diags
 }
 

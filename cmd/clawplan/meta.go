@@ -28,6 +28,9 @@ type Meta struct {
 	varFiles stringList
 	// redactor scrubs secret values from everything the command prints.
 	redactor *resources.Redactor
+	// sources are the loaded manifest's files, for diagnostic snippets
+	// (parsing a large manifest again would double the memory a plan needs).
+	sources map[string]*hcl.File
 }
 
 type stringList []string
@@ -126,6 +129,9 @@ func (m *Meta) loadArgs(fs *flag.FlagSet, args []string) (*engine.Config, bool) 
 // load loads and validates the manifest, printing its diagnostics.
 func (m *Meta) load(path string, opts config.Options) (*engine.Config, bool) {
 	c, diags := engine.Load(path, opts)
+	if c != nil {
+		m.sources = c.Manifest.Files
+	}
 	m.diags(diags)
 	return c, !diags.HasErrors()
 }
@@ -139,7 +145,7 @@ func (m *Meta) diags(diags hcl.Diagnostics) {
 	if f, ok := m.Err.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		width, _, _ = term.GetSize(int(f.Fd()))
 	}
-	files := diagFiles(diags)
+	files := diagFiles(diags, m.sources)
 	var out strings.Builder
 	for _, d := range diags {
 		var one strings.Builder
@@ -155,15 +161,20 @@ func (m *Meta) diags(diags hcl.Diagnostics) {
 	fmt.Fprint(m.Err, m.redact(out.String()))
 }
 
-// diagFiles reads the sources diagnostics point at, for their snippets.
-// A file that failed the manifest's prechecks is never parsed again (a
-// hostile file must not reach the parser) and gets no snippet.
-func diagFiles(diags hcl.Diagnostics) map[string]*hcl.File {
+// diagFiles returns the sources diagnostics point at, for their snippets:
+// the loaded ones, or read and parsed again. A file that failed the
+// manifest's prechecks is never parsed again (a hostile file must not
+// reach the parser) and gets no snippet.
+func diagFiles(diags hcl.Diagnostics, loaded map[string]*hcl.File) map[string]*hcl.File {
 	files := map[string]*hcl.File{}
 	p := hclparse.NewParser()
 	for _, d := range diags {
 		for _, r := range []*hcl.Range{d.Subject, d.Context} {
 			if r == nil || r.Filename == "" || files[r.Filename] != nil {
+				continue
+			}
+			if f := loaded[r.Filename]; f != nil {
+				files[r.Filename] = f
 				continue
 			}
 			src, err := os.ReadFile(r.Filename)

@@ -188,11 +188,11 @@ var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "depen
 // resolveDependsOn splits depends_on off b's body and resolves it.
 func (m *Manifest) resolveDependsOn(b *Block) hcl.Diagnostics {
 	content, remain, diags := b.Body.PartialContent(metaSchema)
-	b.Body = remain
 	a, ok := content.Attributes["depends_on"]
 	if !ok {
-		return diags
+		return diags // nothing to hide: keep the body, not a copy of it per block
 	}
+	b.Body = remain
 	exprs, d := hcl.ExprList(a.Expr)
 	diags = append(diags, d...)
 	for _, e := range exprs {

@@ -27,7 +27,8 @@ type Manifest struct {
 	Path string
 	// Dir is the directory relative paths (file(), templatefile()) resolve against.
 	Dir string
-	// Files are the parsed sources by name, for diagnostic snippets.
+	// Files are the sources by name, for diagnostic snippets: their bytes
+	// and an outline of their blocks, not their syntax trees.
 	Files map[string]*hcl.File
 	// Hash covers every file's name and bytes.
 	Hash     string
@@ -51,7 +52,8 @@ type Settings struct {
 // Block is one declared resource block.
 type Block struct {
 	Addr resources.Addr
-	// Body is the block body without its meta-arguments (depends_on).
+	// Body is the block body without its meta-arguments (depends_on);
+	// nil after ReleaseBodies.
 	Body hcl.Body
 	// DefRange is the block header, TypeRange its type keyword.
 	DefRange hcl.Range
@@ -63,6 +65,15 @@ type Block struct {
 type Ref struct {
 	Addr  resources.Addr
 	Range hcl.Range
+}
+
+// ReleaseBodies drops every block's body once the blocks are decoded, so
+// that the syntax trees can be freed: what a plan needs of them is in the
+// resources and in Files.
+func (m *Manifest) ReleaseBodies() {
+	for _, b := range m.Blocks {
+		b.Body = nil
+	}
 }
 
 // Block returns the declared block at addr.
@@ -108,7 +119,7 @@ func Load(path string, opts Options) (*Manifest, hcl.Diagnostics) {
 		f, d := parser.ParseHCL(src, name)
 		diags = append(diags, d...)
 		if f != nil {
-			m.Files[name] = f
+			m.Files[name] = snippetFile(f)
 			bodies = append(bodies, f.Body)
 		}
 	}

@@ -193,7 +193,7 @@ func (m *Manifest) readVarFile(file string, byName map[string]*Variable, raw map
 	if diags.HasErrors() {
 		return diags
 	}
-	m.Files[file] = f
+	m.Files[file] = snippetFile(f)
 	attrs, d := f.Body.JustAttributes()
 	diags = append(diags, d...)
 	for name, a := range attrs {
