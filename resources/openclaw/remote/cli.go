@@ -26,8 +26,9 @@ var gatewayWait = 60 * time.Second
 
 // rotate runs `openclaw devices rotate` as the service user through its
 // gateway. The output (it carries the new token) is never kept or logged.
-func rotate(ctx context.Context, h *resources.Host, acct account.User, port int, id string, scopes []string) error {
-	bin, err := findCLI(h, acct.Home)
+func rotate(ctx context.Context, h *resources.Host, acct account.User, set settings, id string, scopes []string) error {
+	port := set.Port
+	bin, err := findCLI(h, acct.Home, set.Prefix)
 	if err != nil {
 		return err
 	}
@@ -83,9 +84,10 @@ func failure(err error, stdout, stderr []byte) string {
 	return fmt.Sprintf("%v: %s", err, lines[len(lines)-1])
 }
 
-// findCLI looks for openclaw like resources/cron (ocli.Find).
-func findCLI(h *resources.Host, home string) (string, error) {
-	return ocli.Find(h, home, "device scopes change only through it")
+// findCLI looks for openclaw like resources/cron: at the gateway's
+// install_prefix, then where ocli.Find looks.
+func findCLI(h *resources.Host, home, prefix string) (string, error) {
+	return ocli.FindIn(h, home, prefix, "device scopes change only through it")
 }
 
 // cliEnv is the environment with the service user's HOME and USER.

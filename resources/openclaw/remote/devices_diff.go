@@ -84,7 +84,7 @@ func (d *devices) Apply(ctx context.Context, h *resources.Host, c resources.Chan
 		return fmt.Errorf("the gateway does not listen on 127.0.0.1:%d: device scopes change only through it", d.set.Port)
 	}
 	for _, r := range rots {
-		if err := rotate(ctx, h, acct, d.set.Port, r.ID, r.Scopes); err != nil {
+		if err := rotate(ctx, h, acct, d.set, r.ID, r.Scopes); err != nil {
 			return err
 		}
 		h.Log.Info("device token rotated", "addr", d.addr.String(), "device", short(r.ID), "scopes", r.Scopes)
@@ -114,7 +114,7 @@ func (d *devices) Restore(ctx context.Context, h *resources.Host, s resources.Sn
 		if !listening(d.set.Port, gatewayWait) {
 			return fmt.Errorf("the gateway does not listen on 127.0.0.1:%d: cannot restore device %s", d.set.Port, short(dv.ID))
 		}
-		if err := rotate(ctx, h, acct, d.set.Port, dv.ID, want); err != nil {
+		if err := rotate(ctx, h, acct, d.set, dv.ID, want); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 // settings is what the nodes read from one gateway block's Export.
 type settings struct {
 	User, Bind string
+	Prefix     string // install_prefix: where the CLI is, "" for the default
 	Port       int
 	Scopes     map[string][]string
 	TrustedLo  bool
@@ -25,7 +26,7 @@ type sshConf struct{ Host, User string }
 
 // fromExport reads the gateway's exported object.
 func fromExport(v cty.Value) (settings, error) {
-	s := settings{User: str(v, "user", "openclaw"), Bind: str(v, "bind", "loopback"), Port: 18789}
+	s := settings{User: str(v, "user", "openclaw"), Bind: str(v, "bind", "loopback"), Prefix: str(v, "install_prefix", ""), Port: 18789}
 	if v.IsNull() || !v.Type().IsObjectType() {
 		return s, fmt.Errorf("the gateway exports no settings")
 	}
