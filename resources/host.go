@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -120,6 +121,23 @@ func (h *Host) Memo(key string, fn func() (any, error)) (any, error) {
 	h.mu.Unlock()
 	e.once.Do(func() { e.v, e.err = fn() })
 	return e.v, e.err
+}
+
+// Probed returns what this run has read so far: the full paths in the
+// read cache and the Memo keys (one per host query), each sorted. A
+// benchmark replays exactly these reads to find a plan's physical floor.
+func (h *Host) Probed() (files, memos []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for p := range h.files {
+		files = append(files, p)
+	}
+	for k := range h.memo {
+		memos = append(memos, k)
+	}
+	sort.Strings(files)
+	sort.Strings(memos)
+	return files, memos
 }
 
 // ForgetMemo drops a memoized result, after Apply changed what it read.
