@@ -158,14 +158,17 @@ func Start(t testing.TB, c *client.Client, img string, binds []string) *Box {
 	return start(t, c, img, binds, "none")
 }
 
-// start is Start on the given Docker network mode.
-func start(t testing.TB, c *client.Client, img string, binds []string, network string) *Box {
+// start is Start on the given Docker network mode, with opts applied.
+func start(t testing.TB, c *client.Client, img string, binds []string, network string, opts ...Option) *Box {
 	t.Helper()
 	ctx := context.Background()
 	cfg := &container.Config{Image: img, Cmd: []string{"/lib/systemd/systemd"}, Env: []string{"container=docker"},
 		StopSignal: "SIGRTMIN+3", Tty: true}
 	hc := &container.HostConfig{CapAdd: []string{"SYS_ADMIN", "NET_ADMIN"}, CgroupnsMode: "private", NetworkMode: container.NetworkMode(network),
 		Tmpfs: map[string]string{"/run": "", "/run/lock": "", "/tmp": ""}, Binds: binds}
+	for _, o := range opts {
+		o(hc)
+	}
 	name := "cpt-" + randomHex() + "-systemd"
 	resp, err := c.ContainerCreate(ctx, cfg, hc, nil, nil, name)
 	if err != nil {
