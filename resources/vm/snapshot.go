@@ -1,12 +1,15 @@
 package vm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/account"
@@ -95,6 +98,9 @@ func (v *VM) Restore(ctx context.Context, h *resources.Host, s resources.Snapsho
 		// Only a user that exists can have lingering to undo; the apply
 		// may have failed before it created the user.
 		errs = append(errs, setLinger(ctx, h, d.User, false))
+		if !d.userExisted() {
+			errs = append(errs, stopManager(ctx, u.UID))
+		}
 	}
 	for _, f := range d.Files {
 		errs = append(errs, hostfs.Restore(f))
@@ -107,6 +113,29 @@ func (v *VM) Restore(ctx context.Context, h *resources.Host, s resources.Snapsho
 		errs = append(errs, clearModeBits(h, p, 0o020))
 	}
 	return errors.Join(errs...)
+}
+
+// userExisted says whether the service user was in /etc/passwd before
+// the apply (the snapshot's copy of it).
+func (d snapshotData) userExisted() bool {
+	for _, f := range d.Files {
+		if strings.HasSuffix(f.Path, "/etc/passwd") {
+			return bytes.Contains(append([]byte("\n"), f.Content...), []byte("\n"+d.User+":"))
+		}
+	}
+	return true // no copy: assume it existed, and leave its manager alone
+}
+
+// stopManager stops the user manager of an account the restore removes,
+// and waits until it is gone: lingering turned on a moment ago may still
+// be starting it, and a manager whose user vanishes fails (status
+// 217/USER) and stays behind as a failed unit.
+func stopManager(ctx context.Context, uid int) error {
+	unit := fmt.Sprintf("user@%d.service", uid)
+	if out, err := exec.CommandContext(ctx, "systemctl", "stop", unit).CombinedOutput(); err != nil {
+		return fmt.Errorf("systemctl stop %s: %v: %s", unit, err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }
 
 // restoreHome removes a home the apply created, or puts back the mode of
