@@ -26,13 +26,30 @@ func listeners(h *resources.Host, port int) (socks []netip.AddrPort, ok bool) {
 
 // liveListeners is listeners read now, past the run's read cache.
 func liveListeners(h *resources.Host, port int) ([]netip.AddrPort, bool) {
-	return readListeners(func(p string) (hostfs.File, error) {
+	return readListeners(liveRead(h), port)
+}
+
+// liveListenersOf is liveListeners restricted to the sockets of user uid:
+// another program holding the port is not the gateway listening on it.
+func liveListenersOf(h *resources.Host, uid, port int) (socks []netip.AddrPort, ok bool) {
+	all, ok := readSockets(liveRead(h))
+	for _, s := range all {
+		if int(s.addr.Port()) == port && s.uid == strconv.Itoa(uid) {
+			socks = append(socks, s.addr)
+		}
+	}
+	return socks, ok
+}
+
+// liveRead reads a file under the root, past the run's read cache.
+func liveRead(h *resources.Host) func(string) (hostfs.File, error) {
+	return func(p string) (hostfs.File, error) {
 		full, err := h.Path(p)
 		if err != nil {
 			return hostfs.File{}, err
 		}
 		return hostfs.Read(full)
-	}, port)
+	}
 }
 
 func readListeners(read func(string) (hostfs.File, error), port int) (socks []netip.AddrPort, ok bool) {
@@ -63,13 +80,7 @@ func readSockets(read func(string) (hostfs.File, error)) ([]socket, bool) {
 // whose descriptors root cannot always read (no CAP_SYS_PTRACE in a
 // container), so the tables' owner column is what tells.
 func uidListens(h *resources.Host, uid int) (listens, ok bool) {
-	socks, ok := readSockets(func(p string) (hostfs.File, error) {
-		full, err := h.Path(p)
-		if err != nil {
-			return hostfs.File{}, err
-		}
-		return hostfs.Read(full)
-	})
+	socks, ok := readSockets(liveRead(h))
 	for _, s := range socks {
 		if s.uid == strconv.Itoa(uid) {
 			return true, ok

@@ -76,3 +76,26 @@ func TestUnitPort(t *testing.T) {
 		t.Fatalf("unitPort of a unit without the variable = %d", p)
 	}
 }
+
+// TestListenersOf counts only the service user's sockets on the port: a
+// program of another user holding the gateway's port is not the gateway
+// (found by the fault injection on the test host: the apply took the
+// port's holder for a started gateway).
+func TestListenersOf(t *testing.T) {
+	h := resources.NewHost("/", t.TempDir(), []byte("k"), nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	if socks, ok := liveListenersOf(h, os.Getuid(), port); !ok || len(socks) != 1 {
+		t.Fatalf("the owner's listener: %v, ok %t", socks, ok)
+	}
+	if socks, _ := liveListenersOf(h, os.Getuid()+4242, port); len(socks) != 0 {
+		t.Fatalf("another user's listener counted: %v", socks)
+	}
+	if heldBy(h, port) == "" {
+		t.Fatal("heldBy does not name the port's holder")
+	}
+}

@@ -71,23 +71,23 @@ func restart(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, po
 	if err := m.Restart(ctx, systemd.UnitName); err != nil {
 		return err
 	}
-	return started(ctx, h, m, port)
+	return started(ctx, h, m, uid, port)
 }
 
 // start starts a stopped gateway and waits until it listens.
-func start(ctx context.Context, h *resources.Host, m *systemd.Manager, port int) error {
+func start(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, port int) error {
 	if err := m.Start(ctx, systemd.UnitName); err != nil {
 		return err
 	}
-	return started(ctx, h, m, port)
+	return started(ctx, h, m, uid, port)
 }
 
-func started(ctx context.Context, h *resources.Host, m *systemd.Manager, port int) error {
+func started(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, port int) error {
 	st, err := m.Status(ctx, systemd.UnitName)
 	if err != nil {
 		return err
 	}
-	if st, err = waitReady(ctx, h, m, port, st.InvocationID); err != nil {
+	if st, err = waitReady(ctx, h, m, uid, port, st.InvocationID); err != nil {
 		return fmt.Errorf("the gateway did not come up: %w", err)
 	}
 	h.Log.Info("gateway started", "unit", systemd.UnitName, "invocation", st.InvocationID, "pid", st.MainPID, "port", port)
@@ -95,10 +95,11 @@ func started(ctx context.Context, h *resources.Host, m *systemd.Manager, port in
 }
 
 // waitReady waits until the run of the unit identified by invocation is
-// active and something listens on port. It fails when the run ends (exit
-// 78 is "config incomplete": the unit does not restart it) or systemd
-// restarts it after a crash.
-func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, port int, invocation string) (systemd.Status, error) {
+// active and a socket of the service user (uid) listens on port: another
+// program holding the port does not count. It fails when the run ends
+// (exit 78 is "config incomplete": the unit does not restart it) or
+// systemd restarts it after a crash.
+func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, uid, port int, invocation string) (systemd.Status, error) {
 	deadline := time.Now().Add(StartTimeout)
 	for {
 		st, err := m.Status(ctx, systemd.UnitName)
@@ -109,7 +110,7 @@ func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, port 
 			return st, fmt.Errorf("%s stopped while starting (state %s, result %s, exit status %d); see `journalctl --user -u %s`",
 				systemd.UnitName, st.ActiveState, st.Result, st.ExecMainStatus, systemd.UnitName)
 		}
-		socks, ok := liveListeners(h, port)
+		socks, ok := liveListenersOf(h, uid, port)
 		if !ok {
 			return m.WaitSettled(ctx, systemd.UnitName, SettleTime)
 		}
@@ -117,8 +118,8 @@ func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, port 
 			return st, nil
 		}
 		if time.Now().After(deadline) {
-			return st, fmt.Errorf("%s is %s but nothing listens on port %d after %s; see `journalctl --user -u %s`",
-				systemd.UnitName, st.ActiveState, port, StartTimeout, systemd.UnitName)
+			return st, fmt.Errorf("%s is %s but it does not listen on port %d after %s%s; see `journalctl --user -u %s`",
+				systemd.UnitName, st.ActiveState, port, StartTimeout, heldBy(h, port), systemd.UnitName)
 		}
 		select {
 		case <-ctx.Done():
@@ -126,6 +127,14 @@ func waitReady(ctx context.Context, h *resources.Host, m *systemd.Manager, port 
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// heldBy says when another program listens on the port the gateway wants.
+func heldBy(h *resources.Host, port int) string {
+	if socks, _ := liveListeners(h, port); len(socks) > 0 {
+		return fmt.Sprintf(" (another program listens on %s)", socks[0])
+	}
+	return ""
 }
 
 // waitListening waits, up to StartTimeout, until the running gateway

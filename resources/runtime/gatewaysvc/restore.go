@@ -90,7 +90,7 @@ func restoreRunning(ctx context.Context, h *resources.Host, m *systemd.Manager, 
 	if err != nil || st.Active() {
 		return err
 	}
-	return start(ctx, h, m, unitPort(snap.Unit.Content))
+	return start(ctx, h, m, snap.UID, unitPort(snap.Unit.Content))
 }
 
 // restoreLinger turns lingering back to what it was, last: turning it off
