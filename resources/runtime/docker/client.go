@@ -66,9 +66,10 @@ func (e *Engine) Inspect(ctx context.Context, ref string) (img Image, ok bool, e
 func (e *Engine) Tag(ctx context.Context, src, ref string) error { return e.c.ImageTag(ctx, src, ref) }
 
 // Untag removes the reference ref; the image itself goes only when no
-// other reference or container keeps it.
+// other reference or container keeps it, and then so do its untagged
+// parents that nothing else uses (the intermediate layers of its build).
 func (e *Engine) Untag(ctx context.Context, ref string) error {
-	_, err := e.c.ImageRemove(ctx, ref, image.RemoveOptions{})
+	_, err := e.c.ImageRemove(ctx, ref, image.RemoveOptions{PruneChildren: true})
 	if errdefs.IsNotFound(err) || errdefs.IsConflict(err) {
 		return nil
 	}
