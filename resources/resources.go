@@ -200,6 +200,14 @@ type Exporter interface {
 	Export() cty.Value
 }
 
+// SourceHolder is a Resource that keeps its block body after Decode, to
+// point its Validate and CrossValidate diagnostics at attributes. Once the
+// manifest is validated the engine calls ReleaseSource: the resource drops
+// the body, so the manifest's syntax trees can be freed before the plan.
+type SourceHolder interface {
+	ReleaseSource()
+}
+
 // Synthesizer adds nodes that no block declares, built from the declared
 // ones: one writer for a file many blocks contribute to. It runs after every
 // block decoded; the nodes it returns take part in the graph like any other.

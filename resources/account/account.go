@@ -24,26 +24,46 @@ type User struct {
 }
 
 // Lookup finds name in the host's /etc/passwd (through the read cache).
+// Every secret and cron job of a plan looks its user up: it reads the
+// cached bytes in place and splits only the user's own line.
 func Lookup(h *resources.Host, name string) (User, error) {
 	u := User{Name: name, UID: -1, GID: -1, Home: "/home/" + name}
 	f, err := h.ReadFile("/etc/passwd")
 	if err != nil || !f.Exists {
 		return u, err
 	}
-	sc := bufio.NewScanner(bytes.NewReader(f.Content))
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ":")
-		if len(fields) < 7 || fields[0] != name {
-			continue
-		}
-		uid, err1 := strconv.Atoi(fields[2])
-		gid, err2 := strconv.Atoi(fields[3])
-		if err1 != nil || err2 != nil {
-			return u, fmt.Errorf("/etc/passwd: bad ids for user %s", name)
-		}
-		return User{Name: name, UID: uid, GID: gid, Home: fields[5], Exists: true}, nil
+	line, ok := entry(f.Content, name)
+	if !ok {
+		return u, nil
 	}
-	return u, sc.Err()
+	fields := strings.Split(line, ":")
+	if len(fields) < 7 {
+		return u, nil
+	}
+	uid, err1 := strconv.Atoi(fields[2])
+	gid, err2 := strconv.Atoi(fields[3])
+	if err1 != nil || err2 != nil {
+		return u, fmt.Errorf("/etc/passwd: bad ids for user %s", name)
+	}
+	return User{Name: name, UID: uid, GID: gid, Home: fields[5], Exists: true}, nil
+}
+
+// entry returns the first line of a colon-separated database that has at
+// least 7 fields and whose first field is name, without its line ending.
+func entry(db []byte, name string) (string, bool) {
+	for len(db) > 0 {
+		line := db
+		if i := bytes.IndexByte(db, '\n'); i >= 0 {
+			line, db = db[:i], db[i+1:]
+		} else {
+			db = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > len(name) && line[len(name)] == ':' && string(line[:len(name)]) == name && bytes.Count(line, []byte(":")) >= 6 {
+			return string(line), true
+		}
+	}
+	return "", false
 }
 
 // GroupMembers returns the members of group name in the host's /etc/group,

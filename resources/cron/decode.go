@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -97,7 +96,7 @@ func locate(body hcl.Body) where {
 	}
 	content, _, _ := body.PartialContent(schema)
 	for name, a := range content.Attributes {
-		w.attrs[name] = hcldec.SourceRange(body, &hcldec.AttrSpec{Name: name, Type: attrTypes[name]})
+		w.attrs[name] = a.Expr.Range() // what hcldec.SourceRange gives an attribute, without a pass over the body per attribute
 		if name == "agent" {
 			w.labels[name] = refLabel(a.Expr, "agent")
 		}

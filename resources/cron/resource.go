@@ -39,10 +39,14 @@ var (
 	_ resources.CrossValidator = (*Job)(nil)
 	_ resources.Dependent      = (*Job)(nil)
 	_ resources.Replacer       = (*Job)(nil)
+	_ resources.SourceHolder   = (*Job)(nil)
 )
 
 // Addr returns the block's address.
 func (j *Job) Addr() resources.Addr { return j.addr }
+
+// ReleaseSource drops the attribute ranges once the manifest is validated.
+func (j *Job) ReleaseSource() { j.at = where{block: j.at.block} }
 
 // Key is the job's declaration key: clawplan:LABEL.
 func (j *Job) Key() string {

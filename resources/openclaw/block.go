@@ -30,9 +30,10 @@ type contributor interface {
 }
 
 var (
-	_ contributor          = (*base)(nil)
-	_ resources.Fragmenter = (*base)(nil)
-	_ resources.Owner      = (*base)(nil)
+	_ contributor            = (*base)(nil)
+	_ resources.Fragmenter   = (*base)(nil)
+	_ resources.Owner        = (*base)(nil)
+	_ resources.SourceHolder = (*base)(nil)
 )
 
 // init flattens the claims; a failure is a bug in the kind, reported as a
@@ -46,6 +47,9 @@ func (b *base) init(addr resources.Addr, body hcl.Body, cs []claim) hcl.Diagnost
 	}
 	return nil
 }
+
+// ReleaseSource drops the block body once the manifest is validated.
+func (b *base) ReleaseSource() { b.body = nil }
 
 func (b *base) Addr() resources.Addr      { return b.addr }
 func (b *base) Validate() hcl.Diagnostics { return nil }
@@ -111,7 +115,7 @@ type blockState struct {
 	file      string
 	paths     []doc.Path
 	current   []*doc.Value // per leaf; nil when absent
-	shown     []any
+	shown     []any        // per leaf that changes: its current value as a plan shows it
 	sensitive []bool
 	parseErr  error
 	notes     []string
@@ -138,7 +142,7 @@ func (b *base) Probe(ctx context.Context, h *resources.Host) (resources.State, e
 // dropped returns, as valueless leaves, the paths the writer's record
 // says addr set and that addr no longer claims.
 func dropped(h *resources.Host, user string, addr resources.Addr, leaves []leaf) ([]leaf, error) {
-	rec, err := recordOf(h, user)
+	_, rec, err := recordOf(h, user)
 	if err != nil {
 		return nil, err
 	}
@@ -154,24 +158,6 @@ func dropped(h *resources.Host, user string, addr resources.Addr, leaves []leaf)
 	}
 	return out, nil
 }
-
-// recordOf is the writer's record for user, read once per run.
-func recordOf(h *resources.Host, user string) (record, error) {
-	v, err := h.Memo(recordMemoKey(user), func() (any, error) {
-		full, err := recordPath(h, user)
-		if err != nil {
-			return record{}, nil
-		}
-		_, rec, err := readRecord(full, user)
-		return rec, err
-	})
-	if err != nil {
-		return record{}, err
-	}
-	return v.(record), nil
-}
-
-func recordMemoKey(user string) string { return "openclaw.record:" + user }
 
 // probeLeaves reads the current values at the leaves' paths.
 func probeLeaves(h *resources.Host, user string, leaves []leaf) (resources.State, error) {
@@ -190,7 +176,11 @@ func probeLeaves(h *resources.Host, user string, leaves []leaf) (resources.State
 		if l.doc != nil {
 			cur, _ = doc.Get(l.doc.Root, lf.path)
 		}
-		shown, sens := display(h, lf.path, cur)
+		var shown any
+		sens := false
+		if cur != nil && (lf.value == nil || !doc.Equal(cur, lf.value)) {
+			shown, sens = display(h, lf.path, cur) // only a changing value is shown
+		}
 		st.current, st.shown, st.sensitive = append(st.current, cur), append(st.shown, shown), append(st.sensitive, sens)
 		exists = exists || cur != nil
 		parts = append(parts, []byte(lf.path.String()), nil)

@@ -77,8 +77,17 @@ func isSecretPath(p doc.Path) bool {
 	return secretKey.MatchString(p[len(p)-1].Key)
 }
 
-// walkSecrets calls fn for every plain-text credential in v.
+// walkSecrets calls fn for every plain-text credential in v. fn must not
+// keep the path it is given: the walk reuses it (a whole openclaw.json is
+// walked several times a plan, and a path per value was most of the
+// allocations of those walks).
 func walkSecrets(p doc.Path, v *doc.Value, fn func(doc.Path, string)) {
+	buf := make(doc.Path, len(p), len(p)+8)
+	copy(buf, p)
+	walkSecretsAt(buf, v, fn)
+}
+
+func walkSecretsAt(p doc.Path, v *doc.Value, fn func(doc.Path, string)) {
 	switch v.Kind {
 	case doc.String:
 		if isSecretPath(p) && v.Text != "" {
@@ -86,11 +95,11 @@ func walkSecrets(p doc.Path, v *doc.Value, fn func(doc.Path, string)) {
 		}
 	case doc.Object:
 		for _, m := range v.Members {
-			walkSecrets(p.Child(doc.Seg{Key: m.Key}), m.Value, fn)
+			walkSecretsAt(append(p, doc.Seg{Key: m.Key}), m.Value, fn)
 		}
 	case doc.Array:
 		for _, e := range v.Elems {
-			walkSecrets(p, e.Value, fn)
+			walkSecretsAt(p, e.Value, fn)
 		}
 	}
 }

@@ -44,6 +44,9 @@ func merge(cur *doc.Document, old record, leaves []leaf) merged {
 		}
 	}
 	m.changed = cur == nil || !doc.Equal(cur.Root, m.next.Root)
+	if !m.changed {
+		m.next = cur // the same document: keep one copy, not two, for the rest of the run
+	}
 	return m
 }
 

@@ -50,10 +50,25 @@ func readRecord(full, user string) (hostfs.File, record, error) {
 }
 
 // encode renders the record deterministically.
+// Each path is rendered once to sort by (a sort that renders both paths
+// per comparison allocated tens of megabytes at 10,000 paths).
 func (r record) encode() []byte {
-	sort.Slice(r.Created, func(i, j int) bool { return r.Created[i].String() < r.Created[j].String() })
+	byKey := make([]keyedPath, len(r.Created))
+	for i, p := range r.Created {
+		byKey[i] = keyedPath{key: p.String(), path: p}
+	}
+	sort.SliceStable(byKey, func(i, j int) bool { return byKey[i].key < byKey[j].key })
+	r.Created = make([]doc.Path, len(byKey))
+	for i, kp := range byKey {
+		r.Created[i] = kp.path
+	}
 	b, _ := json.MarshalIndent(r, "", "  ")
 	return append(b, '\n')
+}
+
+type keyedPath struct {
+	key  string
+	path doc.Path
 }
 
 // createdSet is the record's created containers by path string.
@@ -64,3 +79,30 @@ func (r record) createdSet() map[string]doc.Path {
 	}
 	return out
 }
+
+// recordFile is the writer's record file as read, and its content.
+type recordFile struct {
+	file hostfs.File
+	rec  record
+}
+
+// recordOf is the writer's record for user, read and decoded once per run
+// (the writer and every block share it: at 10,000 paths a decoded record
+// is several megabytes).
+func recordOf(h *resources.Host, user string) (hostfs.File, record, error) {
+	v, err := h.Memo(recordMemoKey(user), func() (any, error) {
+		full, err := recordPath(h, user)
+		if err != nil {
+			return recordFile{}, nil
+		}
+		f, rec, err := readRecord(full, user)
+		return recordFile{file: f, rec: rec}, err
+	})
+	if err != nil {
+		return hostfs.File{}, record{}, err
+	}
+	r := v.(recordFile)
+	return r.file, r.rec, nil
+}
+
+func recordMemoKey(user string) string { return "openclaw.record:" + user }

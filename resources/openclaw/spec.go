@@ -40,6 +40,9 @@ func (a attrs) spec() hcldec.ObjectSpec {
 // rangeOf returns where the attribute at path ("tools", "deny") is written,
 // or the enclosing block when it is not.
 func rangeOf(body hcl.Body, path ...string) hcl.Range {
+	if body == nil {
+		return hcl.Range{} // released after validation
+	}
 	var s hcldec.Spec = &hcldec.AttrSpec{Name: path[len(path)-1], Type: cty.DynamicPseudoType}
 	for i := len(path) - 2; i >= 0; i-- {
 		s = &hcldec.BlockSpec{TypeName: path[i], Nested: s}

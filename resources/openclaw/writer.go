@@ -111,7 +111,7 @@ func (w *writer) Probe(ctx context.Context, h *resources.Host) (resources.State,
 		return resources.State{}, err
 	}
 	var old record
-	if st.recFile, old, err = readRecord(st.recFull, w.user); err != nil {
+	if st.recFile, old, err = recordOf(h, w.user); err != nil {
 		return resources.State{}, err
 	}
 	if !st.recFile.Exists && w.engineRecord != nil {
@@ -142,7 +142,9 @@ func (w *writer) plan(ctx context.Context, h *resources.Host, l *loaded, old rec
 	}
 	rec := st.merged.rec
 	w.owned = &rec
-	st.shown = fileDiff(h, l.path, l.file.Content, st.after, l.doc, st.merged.next)
+	if st.merged.changed || st.removeFile { // Diff shows the file only then
+		st.shown = fileDiff(h, l.path, l.file.Content, st.after, l.doc, st.merged.next)
+	}
 	if l.doc != nil && l.doc.Comments() > 0 && st.merged.changed {
 		st.notes = append(st.notes, fmt.Sprintf("%s has comments: clawplan keeps them with the keys they precede and rewrites the rest of the layout the way OpenClaw writes the file", l.path))
 	}

@@ -49,7 +49,7 @@ type sink struct {
 // Secret is one secret block, decoded.
 type Secret struct {
 	addr  resources.Addr
-	body  hcl.Body // nil for orphans
+	body  hcl.Body // nil for orphans, and once the manifest is validated
 	src   source
 	sinks []sink
 	user  string
@@ -71,10 +71,14 @@ var (
 	_ resources.Replacer       = (*Secret)(nil)
 	_ resources.Owner          = (*Secret)(nil)
 	_ resources.CrossValidator = (*Secret)(nil)
+	_ resources.SourceHolder   = (*Secret)(nil)
 )
 
 // Addr returns secret.NAME.
 func (s *Secret) Addr() resources.Addr { return s.addr }
+
+// ReleaseSource drops the block body once its diagnostics are done.
+func (s *Secret) ReleaseSource() { s.body = nil }
 
 // Export is what other blocks see as secret.NAME: where the value is
 // delivered and OpenClaw's SecretRef for it, never the value.

@@ -12,6 +12,9 @@ func (p *parser) key() string {
 	if c := p.peek(); c == '"' || c == '\'' {
 		return p.str()
 	}
+	if k, ok := p.plainKey(); ok {
+		return k
+	}
 	if p.pos >= len(p.src) {
 		p.fail("unexpected end of the document: want a key")
 	}
@@ -63,6 +66,9 @@ func (p *parser) hex(n int) rune {
 // str reads a single- or double-quoted string and returns its value.
 func (p *parser) str() string {
 	quote := p.src[p.pos]
+	if s, ok := p.plainStr(quote); ok {
+		return s
+	}
 	p.pos++
 	var b strings.Builder
 	for {
@@ -89,6 +95,62 @@ func (p *parser) str() string {
 			p.pos += n
 		}
 	}
+}
+
+// plainKey reads an ASCII identifier key; anything else (escapes, other
+// letters) is left to key.
+func (p *parser) plainKey() (string, bool) {
+	i := p.pos
+	for ; i < len(p.src); i++ {
+		c := p.src[i]
+		if c == '$' || c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || (i > p.pos && isDigit(c)) {
+			continue
+		}
+		if c >= utf8.RuneSelf || c == '\\' {
+			return "", false
+		}
+		break
+	}
+	if i == p.pos {
+		return "", false
+	}
+	k := p.intern(p.src[p.pos:i])
+	p.pos = i
+	return k, true
+}
+
+// plainStr reads a string without escapes or line breaks: its text is the
+// bytes between the quotes. Anything else is left to str.
+func (p *parser) plainStr(quote byte) (string, bool) {
+	for i := p.pos + 1; i < len(p.src); i++ {
+		switch p.src[i] {
+		case quote:
+			s := p.intern(p.src[p.pos+1 : i])
+			p.pos = i + 1
+			return s, true
+		case '\\', '\n', '\r':
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// intern returns b as a string, shared with equal short strings read
+// before: an openclaw.json of thousands of agents repeats its keys and
+// most of its values thousands of times.
+func (p *parser) intern(b []byte) string {
+	if len(b) > 64 {
+		return string(b)
+	}
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	if p.strs == nil {
+		p.strs = map[string]string{}
+	}
+	s := string(b)
+	p.strs[s] = s
+	return s
 }
 
 var simpleEscapes = map[byte]string{'b': "\b", 'f': "\f", 'n': "\n", 'r': "\r", 't': "\t", 'v': "\v"}

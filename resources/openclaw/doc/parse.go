@@ -56,6 +56,7 @@ type parser struct {
 	depth   int
 	nl      bool // a line break since the last token or comment
 	pending []Comment
+	strs    map[string]string // interned keys and short strings
 }
 
 func (p *parser) fail(format string, args ...any) {
