@@ -12,6 +12,7 @@ import (
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/hostfs"
+	"github.com/clawplan/clawplan/resources/openclaw/ocli"
 )
 
 // openclawEnv names the openclaw binary to use instead of the one on PATH;
@@ -64,14 +65,8 @@ func findOpenClaw(h *resources.Host, home, prefix, version string) (*installatio
 // host (the gateway block's install_prefix, or the service user's pinned
 // ~/.openclaw/runtime/VERSION), if it exists.
 func prefixInstall(h *resources.Host, prefix string) string {
-	full, err := h.Path(filepath.Join(prefix, "node_modules/.bin/openclaw"))
-	if err != nil {
-		return ""
-	}
-	if _, err := os.Stat(full); err != nil {
-		return ""
-	}
-	return full
+	bin, _ := ocli.InPrefix(h, prefix)
+	return bin
 }
 
 // packageVersion follows the bin symlink into node_modules/openclaw and

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/hostfs"
 	"github.com/clawplan/clawplan/schema"
 )
 
@@ -42,19 +43,32 @@ func FindIn(h *resources.Host, home, installPrefix, why string) (string, error) 
 		prefixes = append([]string{installPrefix}, prefixes...)
 	}
 	for _, prefix := range prefixes {
-		full, err := h.Path(path.Join(prefix, "node_modules/.bin/openclaw"))
-		if err != nil {
-			continue
+		if bin, ok := InPrefix(h, prefix); ok {
+			return bin, nil
 		}
-		if _, err := os.Stat(full); err == nil {
-			return full, nil
-		}
-		tried = append(tried, full)
+		tried = append(tried, path.Join(prefix, "node_modules/.bin/openclaw"))
 	}
 	if p, err := exec.LookPath("openclaw"); err == nil {
 		return p, nil
 	}
 	return "", fmt.Errorf("the openclaw CLI is not installed (looked in %s and PATH; set %s to use another): %s", strings.Join(tried, ", "), EnvCLI, why)
+}
+
+// InPrefix is the openclaw executable of an npm install prefix on the
+// host, if there is one. npm makes node_modules/.bin/openclaw a relative
+// symlink into node_modules/openclaw: it is followed only while every link
+// is root's and stays under the root (hostfs.ResolveRead), and the link
+// itself is returned, so node_modules/.bin (where node is) stays its dir.
+func InPrefix(h *resources.Host, prefix string) (string, bool) {
+	p := path.Join(prefix, "node_modules/.bin/openclaw")
+	full, err := hostfs.ResolveRead(h.Root, p)
+	if err != nil {
+		return "", false
+	}
+	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
+		return "", false
+	}
+	return filepath.Join(h.Root, p), true
 }
 
 // Env is the process environment with HOME and USER of the service user,
