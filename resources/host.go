@@ -70,20 +70,43 @@ func (h *Host) Path(p string) (string, error) { return hostfs.Resolve(h.Root, p)
 
 // ReadFile returns the host file p, read at most once per run until
 // Forget(p). Many probes may ask for the same file concurrently.
+// A file already read is found without resolving its path again (which
+// checks every parent directory: thousands of secrets and cron jobs read
+// /etc/passwd).
 func (h *Host) ReadFile(p string) (hostfs.File, error) {
-	full, err := h.Path(p)
-	if err != nil {
-		return hostfs.File{}, err
-	}
-	h.mu.Lock()
-	c, ok := h.files[full]
+	c, full, ok := h.cached(p)
 	if !ok {
-		c = &cachedFile{}
-		h.files[full] = c
+		var err error
+		if full, err = h.Path(p); err != nil {
+			return hostfs.File{}, err
+		}
+		h.mu.Lock()
+		if c, ok = h.files[full]; !ok {
+			c = &cachedFile{}
+			h.files[full] = c
+		}
+		h.mu.Unlock()
 	}
-	h.mu.Unlock()
 	c.once.Do(func() { c.f, c.err = hostfs.Read(full) })
 	return c.f, c.err
+}
+
+// cached returns the read cache entry of the absolute host path p, and
+// its key: what Resolve returned for p when it was first read, the root
+// joined with the cleaned path.
+func (h *Host) cached(p string) (*cachedFile, string, bool) {
+	if !filepath.IsAbs(p) || strings.Contains(p, "..") {
+		return nil, "", false
+	}
+	root := h.Root
+	if root == "" {
+		root = "/"
+	}
+	full := filepath.Join(filepath.Clean(root), filepath.Clean(p))
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c, ok := h.files[full]
+	return c, full, ok
 }
 
 // ReadSystemFile reads a file clawplan only ever reads, never writes

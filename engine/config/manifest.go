@@ -116,6 +116,13 @@ func Load(path string, opts Options) (*Manifest, hcl.Diagnostics) {
 			diags = append(diags, d...)
 			continue
 		}
+		if chunks, ok := parseLarge(src, name); ok {
+			m.Files[name] = &hcl.File{Bytes: src, Nav: outlineOf(chunks...)}
+			for _, c := range chunks {
+				bodies = append(bodies, c)
+			}
+			continue
+		}
 		f, d := parser.ParseHCL(src, name)
 		diags = append(diags, d...)
 		if f != nil {

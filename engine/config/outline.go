@@ -17,13 +17,24 @@ import (
 func snippetFile(f *hcl.File) *hcl.File {
 	out := &hcl.File{Bytes: f.Bytes}
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		o := make(outline, 0, len(body.Blocks))
+		out.Nav = outlineOf(body)
+	}
+	return out
+}
+
+// outlineOf lists the top-level blocks of a file parsed as bodies, in order.
+func outlineOf(bodies ...*hclsyntax.Body) outline {
+	n := 0
+	for _, body := range bodies {
+		n += len(body.Blocks)
+	}
+	o := make(outline, 0, n)
+	for _, body := range bodies {
 		for _, b := range body.Blocks {
 			o = append(o, outlineBlock{rng: b.Range(), def: b.DefRange(), typ: b.Type, labels: b.Labels})
 		}
-		out.Nav = o
 	}
-	return out
+	return o
 }
 
 // outline is a file's top-level blocks in source order. It answers what

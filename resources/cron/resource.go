@@ -128,8 +128,9 @@ func (j *Job) gatewayPort(h *resources.Host, home string) int {
 
 // configPort is gateway.port from the user's openclaw.json, or 0.
 func configPort(h *resources.Host, home string) int {
-	if f, err := h.ReadFile(path.Join(home, ".openclaw/openclaw.json")); err == nil && f.Exists {
-		if d, err := doc.Parse(f.Content); err == nil {
+	p := path.Join(home, ".openclaw/openclaw.json")
+	if f, err := h.ReadFile(p); err == nil && f.Exists {
+		if d, err := doc.ParseShared(h, p, f.Content); err == nil {
 			if v, ok := doc.Get(d.Root, doc.Keys("gateway", "port")); ok && v.Kind == doc.Number {
 				if n, ok := new(big.Float).SetString(v.Text); ok {
 					if p, acc := n.Int64(); acc == big.Exact && p > 0 && p < 65536 {

@@ -42,7 +42,7 @@ func load(h *resources.Host, user string) (*loaded, error) {
 			return nil, err
 		}
 		if l.file.Exists {
-			l.doc, l.parseErr = doc.Parse(l.file.Content)
+			l.doc, l.parseErr = doc.ParseShared(h, l.path, l.file.Content)
 			if l.parseErr == nil && l.doc.Root.Kind != doc.Object {
 				l.doc, l.parseErr = nil, fmt.Errorf("the top-level value is not an object")
 			}

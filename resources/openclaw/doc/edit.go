@@ -139,14 +139,13 @@ func kindName(next Seg) string {
 // replacing what is there or adding it.
 func put(cur *Value, s Seg, v *Value, ed *Edit) error {
 	if cur.Kind == Object && s.Where == nil {
-		for i := len(cur.Members) - 1; i >= 0; i-- {
-			if m := cur.Members[i]; m.Key == s.Key {
-				ed.Dropped += m.Value.Comments()
-				m.Value = v
-				return nil
-			}
+		if i := cur.member(s.Key); i >= 0 {
+			m := cur.Members[i]
+			ed.Dropped += m.Value.Comments()
+			m.Value = v
+			return nil
 		}
-		cur.Members = append(cur.Members, &Member{Key: s.Key, Value: v})
+		cur.addMember(&Member{Key: s.Key, Value: v})
 		return nil
 	}
 	if cur.Kind != Array {
@@ -197,6 +196,7 @@ func Delete(root *Value, p Path) (bool, Edit) {
 			kept = append(kept, m)
 		}
 		parent.Members = kept
+		parent.keys.Store(nil)
 	case parent.Kind == Array:
 		removed = deleteElems(parent, s, &ed)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -119,4 +120,18 @@ func sameNumber(ours, js any) bool {
 	}
 	g, _ := strconv.ParseFloat(string(n), 64)
 	return f == g
+}
+
+// TestPathUnmarshalJSONMatchesSegs checks that a path reads the same
+// through its fast path as through Seg's own decoding.
+func TestPathUnmarshalJSONMatchesSegs(t *testing.T) {
+	for _, src := range []string{`["agents","entries","a0"]`, "[ \"a\" ,\n\t\"b\" ]", `[]`, `null`, `["x\"y"]`, `["é"]`,
+		`["a",{"where":[{"field":["id"],"value":"q"}]}]`, `["a",]`, `["a" "b"]`, `["a"`, `[1]`, `{}`} {
+		var got Path
+		var want []Seg
+		gerr, werr := json.Unmarshal([]byte(src), &got), json.Unmarshal([]byte(src), &want)
+		if (gerr == nil) != (werr == nil) || (gerr == nil && (!reflect.DeepEqual([]Seg(got), want) || (got == nil) != (want == nil))) {
+			t.Errorf("%s: path %#v (%v), segs %#v (%v)", src, got, gerr, want, werr)
+		}
+	}
 }

@@ -172,3 +172,64 @@ func (s *Seg) UnmarshalJSON(b []byte) error {
 	*s = Seg{Key: w.Key, Where: w.Where}
 	return nil
 }
+
+// UnmarshalJSON reads a path as Seg.MarshalJSON writes its segments. A
+// path of plain string segments, which ownership records hold by the ten
+// thousand, is read directly to its exact length; anything else goes
+// through Seg's own decoding.
+func (p *Path) UnmarshalJSON(b []byte) error {
+	if segs, ok := plainPath(b); ok {
+		*p = segs
+		return nil
+	}
+	var segs []Seg
+	if err := json.Unmarshal(b, &segs); err != nil {
+		return err
+	}
+	*p = segs
+	return nil
+}
+
+// plainPath reads a JSON array of ASCII strings without escapes; ok is
+// false for anything else.
+func plainPath(b []byte) (Path, bool) {
+	var buf [8]Seg
+	segs := buf[:0]
+	i := skipJSONSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return nil, false
+	}
+	i = skipJSONSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return Path{}, skipJSONSpace(b, i+1) == len(b)
+	}
+	for i < len(b) && b[i] == '"' {
+		j := i + 1
+		for ; j < len(b) && b[j] != '"'; j++ {
+			if c := b[j]; c == '\\' || c < 0x20 || c >= 0x80 {
+				return nil, false
+			}
+		}
+		if j >= len(b) {
+			return nil, false
+		}
+		segs = append(segs, Seg{Key: string(b[i+1 : j])})
+		i = skipJSONSpace(b, j+1)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = skipJSONSpace(b, i+1)
+		case i < len(b) && b[i] == ']' && skipJSONSpace(b, i+1) == len(b):
+			return append(make(Path, 0, len(segs)), segs...), true
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}

@@ -3,6 +3,7 @@ package doc
 import (
 	"math/big"
 	"strings"
+	"sync/atomic"
 )
 
 // Kind is the JSON type of a Value.
@@ -27,6 +28,8 @@ type Value struct {
 	Elems   []*Elem   // Array
 	// Tail holds the comments between the last item and the closing bracket.
 	Tail []Comment
+	// keys indexes the Members of a large object (index.go).
+	keys atomic.Pointer[keyIndex]
 }
 
 // Member is one key of an object, with the comments written before it.
@@ -69,10 +72,8 @@ func (v *Value) Lookup(key string) (*Value, bool) {
 	if v == nil || v.Kind != Object {
 		return nil, false
 	}
-	for i := len(v.Members) - 1; i >= 0; i-- {
-		if v.Members[i].Key == key {
-			return v.Members[i].Value, true
-		}
+	if i := v.member(key); i >= 0 {
+		return v.Members[i].Value, true
 	}
 	return nil, false
 }
@@ -119,6 +120,12 @@ func (v *Value) Clone() *Value {
 		return nil
 	}
 	c := &Value{Kind: v.Kind, Text: v.Text, Tail: append([]Comment(nil), v.Tail...)}
+	if len(v.Members) > 0 {
+		c.Members = make([]*Member, 0, len(v.Members))
+	}
+	if len(v.Elems) > 0 {
+		c.Elems = make([]*Elem, 0, len(v.Elems))
+	}
 	for _, m := range v.Members {
 		c.Members = append(c.Members, &Member{Key: m.Key, Value: m.Value.Clone(), Comments: append([]Comment(nil), m.Comments...)})
 	}
