@@ -19,13 +19,13 @@ func TestParseChunkedMatchesOneParse(t *testing.T) {
 		src    string
 		chunks bool // whether the split may be used
 	}{
-		"blocks": {"# lead\nsecret \"a\" {\n  source { env = \"A\" }\n}\n\nagent \"b\" { model = \"m\" }\ncron \"c\" {\n  message = \"x ${var.y}\"\n  announce {\n    to = \"1\"\n  }\n}\n", true},
-		"heredoc": {"firewall \"f\" {\n  rules = <<EOT\nallow tcp\nEOT\n}\nvm \"v\" {}\n", false},
+		"blocks":     {"# lead\nsecret \"a\" {\n  source { env = \"A\" }\n}\n\nagent \"b\" { model = \"m\" }\ncron \"c\" {\n  message = \"x ${var.y}\"\n  announce {\n    to = \"1\"\n  }\n}\n", true},
+		"heredoc":    {"firewall \"f\" {\n  rules = <<EOT\nallow tcp\nEOT\n}\nvm \"v\" {}\n", false},
 		"unindented": {"secret \"a\" {\nsource { env = \"A\" }\n}\n", false},
-		"comment": {"vm \"v\" {}\n/*\nsecret \"a\" {}\n*/\nagent \"b\" {}\n", false},
-		"attribute": {"a = 1\nb = 2\n", false},
-		"invalid": {"secret \"a\" {\n  x = \n}\nagent \"b\" {}\n", false},
-		"crlf": {"vm \"v\" {\r\n  x = 1\r\n}\r\nagent \"b\" {}\r\n", true},
+		"comment":    {"vm \"v\" {}\n/*\nsecret \"a\" {}\n*/\nagent \"b\" {}\n", false},
+		"attribute":  {"a = 1\nb = 2\n", false},
+		"invalid":    {"secret \"a\" {\n  x = \n}\nagent \"b\" {}\n", false},
+		"crlf":       {"vm \"v\" {\r\n  x = 1\r\n}\r\nagent \"b\" {}\r\n", true},
 	}
 	for name, c := range cases {
 		whole, diags := hclsyntax.ParseConfig([]byte(c.src), "m.hcl", hcl.InitialPos)
