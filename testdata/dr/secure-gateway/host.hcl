@@ -27,11 +27,13 @@ network "lan" {
 }
 
 # The firewall is loaded into the container's own network namespace. The
+# test host routes its own sandbox bridge there (resources/runtime/
+# dr_route_test.go), so interface names it instead of the example's
+# docker0, and verify's sandbox container dials through this table. The
 # verify block names the test's own targets (the defaults would dial
-# 1.1.1.1 and the LLM's address): see the dr_test.go comment for what the
-# sandbox dial can and cannot show on this topology.
+# 1.1.1.1 and the LLM's address).
 firewall "sandbox" {
-  interface   = "docker0"
+  interface   = var.sandbox_bridge
   dns_servers = ["1.1.1.1", "8.8.8.8"]
 
   verify {

@@ -85,7 +85,8 @@ agent "untrusted-reader" {
 
 # Tool sandboxes (sections 5 and 7): the custom image with python3, pip,
 # curl, jq and requests, built by clawplan; containers run as the openclaw
-# user's UID:GID on the default bridge, behind the firewall.
+# user's UID:GID on the Docker network whose bridge is the firewall's
+# interface (the example's default bridge; the test's routed network).
 sandbox "default" {
   mode             = "non-main"
   scope            = "agent"
@@ -100,7 +101,7 @@ sandbox "default" {
   EOT
 
   docker {
-    network        = "bridge"
+    network        = var.sandbox_network
     user           = "1000:1000"
     binds          = ["/home/openclaw/.openclaw/workspace:/home/openclaw/.openclaw/workspace:rw"]
     read_only_root = true

@@ -47,6 +47,16 @@ variable "verify_internet" {
 }
 
 variable "verify_lan" {
-  description = "The address verify's sandbox container must not reach (a test host of the test)."
+  description = "A LAN address verify's sandbox container must not reach, which the host reaches (a test host of the test)."
   default     = "10.250.77.2:80"
+}
+
+variable "sandbox_bridge" {
+  description = "The Linux bridge of the sandbox network: the firewall's interface (the test's routed bridge, set per run)."
+  default     = "docker0"
+}
+
+variable "sandbox_network" {
+  description = "The Docker network of that bridge, where OpenClaw runs sandboxes (set per run)."
+  default     = "bridge"
 }
