@@ -2,31 +2,31 @@ package runtime_test
 
 import (
 	"context"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
 )
 
 // run is the recovery: apply, verify, plan, import, plan of the import.
-func (d *drHost) run(t *testing.T) {
+func (d *drHost) run(t *testing.T, r *sandboxRoute) {
 	if _, code := d.clawplan(d.env, "apply", "-auto-approve", drDir); code != 0 {
 		out, _, _ := d.box.Exec(context.Background(), nil, "journalctl", "_UID=1000", "--no-pager", "-n", "60")
 		t.Fatalf("the apply failed (exit %d); the service user's journal:\n%s", code, out)
 	}
-	// verify: every check must pass, except the two sandbox-dial checks
-	// that this topology cannot exercise (known gap, issue 6): the firewall
-	// is loaded in the test host's own network namespace, but the verify
-	// container runs on the machine's Docker engine, so its packets never
-	// cross that firewall. The firewall package's end-to-end tier proves
-	// those checks against a table in the namespace where the containers are.
+	// verify: every check must pass. The sandbox dials cross the firewall
+	// clawplan loaded: the test host routes the sandbox network, and
+	// routeSandbox proved that the same dials connect without it.
 	out, _ := d.clawplan(d.env, "verify", drDir)
 	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "FAIL") && !strings.Contains(l, "firewall.sandbox: sandbox -> LAN") && !strings.Contains(l, "firewall.sandbox: sandbox -> host") {
+		if strings.HasPrefix(l, "FAIL") {
 			t.Errorf("verify: %s", l)
 		}
 	}
-	for _, want := range []string{"PASS  firewall.sandbox: sandbox -> internet", "PASS  llm_provider.lmstudio: LLM lmstudio answers",
-		"PASS  openclaw_config.openclaw: security audit: 0 critical", "PASS  gateway_service.main: gateway on loopback only"} {
+	for _, want := range []string{"PASS  firewall.sandbox: sandbox -> internet", "PASS  firewall.sandbox: sandbox -> LAN " + r.lan,
+		"PASS  firewall.sandbox: sandbox -> host " + netip.AddrPortFrom(r.gw, 18789).String(),
+		"PASS  llm_provider.lmstudio: LLM lmstudio answers", "PASS  openclaw_config.openclaw: security audit: 0 critical",
+		"PASS  gateway_service.main: gateway on loopback only"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("verify lacks %q:\n%s", want, out)
 		}

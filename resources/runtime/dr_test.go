@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,10 +32,11 @@ const drDir = "/etc/clawplan/dr"
 // TestDisasterRecovery is issue 6's disaster-recovery test. On an empty
 // test host (a Debian 12 systemd container on Docker's default bridge,
 // with the host's Docker socket mounted for the sandbox image and
-// verify's sandbox container), one `clawplan apply` of the DR manifest
-// builds everything; `clawplan verify` runs the functional tests; a
-// second `plan` shows no changes; `clawplan import` of the host yields a
-// manifest whose plan shows no changes.
+// verify's sandbox container, and the router of its own sandbox network:
+// see sandboxRoute), one `clawplan apply` of the DR manifest builds
+// everything; `clawplan verify` runs the functional tests, every one of
+// which must pass; a second `plan` shows no changes; `clawplan import` of
+// the host yields a manifest whose plan shows no changes.
 //
 // What the empty host is given: the static clawplan binary, the LLM
 // stand-in (testdata/dr/llmstub, on loopback) and the cached Node 24 +
@@ -47,23 +49,41 @@ func TestDisasterRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots systemd, installs the seed's packages and runs the real gateway (minutes)")
 	}
-	dr := bootDR(t)
+	dr := bootDR(t, sdbox.Sysctl("net.ipv4.ip_forward", "1"))
+	r := dr.routeSandbox(t)
+	dr.env = setEnv(dr.env, "CLAWPLAN_VAR_sandbox_bridge="+r.bridge, "CLAWPLAN_VAR_sandbox_network="+r.network,
+		"CLAWPLAN_VAR_verify_internet="+r.internet, "CLAWPLAN_VAR_verify_lan="+r.lan)
 	dr.standIns()
-	dr.run(t)
+	dr.run(t, r)
+}
+
+// setEnv replaces (or adds) each KEY=VALUE of kvs in env.
+func setEnv(env []string, kvs ...string) []string {
+	out := append([]string(nil), env...)
+	for _, kv := range kvs {
+		k, _, _ := strings.Cut(kv, "=")
+		i := slices.IndexFunc(out, func(e string) bool { return strings.HasPrefix(e, k+"=") })
+		if i < 0 {
+			out = append(out, kv)
+		} else {
+			out[i] = kv
+		}
+	}
+	return out
 }
 
 // drBoot is a booted empty test host and the run's names on the shared
 // Docker engine: id is in every name the run creates there.
 type drBoot struct {
 	*drHost
-	engine               *docker.Engine
-	id, base, sandboxTag string
+	engine                    *docker.Engine
+	id, base, sandboxTag, bin string // bin holds the static clawplan and llmstub
 }
 
 // bootDR starts the empty test host TestDisasterRecovery describes, with
-// the binaries, the manifest and the OpenClaw cache mounted; everything
-// is removed when the test ends.
-func bootDR(t *testing.T) *drBoot {
+// the binaries, the manifest and the OpenClaw cache mounted, and opts for
+// its container; everything is removed when the test ends.
+func bootDR(t *testing.T, opts ...sdbox.Option) *drBoot {
 	ctx := context.Background()
 	e, err := docker.Connect(ctx)
 	restest.Need(t, err == nil, "a Docker engine")
@@ -92,10 +112,10 @@ func bootDR(t *testing.T) *drBoot {
 		filepath.Join(bin, "llmstub") + ":/usr/local/bin/llmstub:ro",
 		manifest + ":" + drDir + ":ro",
 		"/var/run/docker.sock:/run/docker.sock",
-	})
+	}, opts...)
 	ip := boxAddr(t, e.Client(), box.ID)
 	dr := &drHost{t: t, box: box, env: drEnv(t, manifest, base, sandboxTag, ip)}
-	return &drBoot{drHost: dr, engine: e, id: id, base: base, sandboxTag: sandboxTag}
+	return &drBoot{drHost: dr, engine: e, id: id, base: base, sandboxTag: sandboxTag, bin: bin}
 }
 
 // drRandom is a short random id for names on the shared Docker engine.
