@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -110,18 +111,27 @@ func rebase(x any, base string) {
 	}
 }
 
+// regexps holds the patterns compiled so far: OpenClaw's schema repeats a
+// few dozen patterns hundreds of times (a compiled Regexp is safe to share).
+var regexps sync.Map
+
 // lenientRegexp compiles the schema's ECMAScript patterns with Go's
-// engine. Go has no lookaround, so a pattern using it is compiled without
-// its lookahead groups: it then accepts a little more than OpenClaw would,
-// never less, so clawplan never rejects what OpenClaw accepts.
+// engine, once per pattern. Go has no lookaround, so a pattern using it is
+// compiled without its lookahead groups: it then accepts a little more
+// than OpenClaw would, never less, so clawplan never rejects what OpenClaw
+// accepts.
 func lenientRegexp(s string) (jsonschema.Regexp, error) {
-	if re, err := regexp.Compile(s); err == nil {
-		return re, nil
+	if re, ok := regexps.Load(s); ok {
+		return re.(*regexp.Regexp), nil
 	}
-	if re, err := regexp.Compile(stripLookaround(s)); err == nil {
-		return re, nil
+	re, err := regexp.Compile(s)
+	if err != nil {
+		if re, err = regexp.Compile(stripLookaround(s)); err != nil {
+			re = regexp.MustCompile("")
+		}
 	}
-	return regexp.MustCompile(""), nil
+	regexps.Store(s, re)
+	return re, nil
 }
 
 // stripLookaround removes (?=...), (?!...), (?<=...) and (?<!...) groups.
