@@ -23,7 +23,7 @@ var (
 
 // realSchema is `openclaw config schema` of the installed CLI, fetched
 // once per test binary through the code path plans use.
-func realSchema(t *testing.T) []byte {
+func realSchema(t testing.TB) []byte {
 	t.Helper()
 	bin := openclawBin(t)
 	schemaOnce.Do(func() {
