@@ -29,7 +29,6 @@ type Plan struct {
 	Targets       []string           `json:"targets,omitempty"`
 	Replace       []string           `json:"replace,omitempty"`
 	Summary       Summary            `json:"summary"`
-	states        map[resources.Addr]resources.State
 	orphans       []resources.Resource
 }
 
@@ -92,7 +91,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{FormatVersion: FormatVersion, Manifest: s.Config.Manifest.Path, ManifestHash: s.Config.Manifest.Hash,
-		Fingerprints: map[string]string{}, Targets: opts.Targets, Replace: opts.Replace, states: map[resources.Addr]resources.State{}}
+		Fingerprints: map[string]string{}, Targets: opts.Targets, Replace: opts.Replace}
 	if err := s.noteState(p); err != nil {
 		return nil, err
 	}
@@ -100,11 +99,16 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 	for _, r := range opts.Replace {
 		replace[r] = true
 	}
+	// Of a probed state the plan keeps the fingerprint; what Apply needs of
+	// it the kind put in its Change. (Keeping every state to the end of the
+	// plan held each probe's reads at once.)
 	results := make([]resources.Change, len(nodes))
-	states := make([]resources.State, len(nodes))
+	fingerprints := make([]string, len(nodes))
 	errs := make([]error, len(nodes))
 	parallelEach(len(nodes), func(i int) {
-		states[i], results[i], errs[i] = s.planOne(ctx, nodes[i], replace[nodes[i].res.Addr().String()])
+		var st resources.State
+		st, results[i], errs[i] = s.planOne(ctx, nodes[i], replace[nodes[i].res.Addr().String()])
+		fingerprints[i] = st.Fingerprint
 	})
 	var perr planErrors
 	for i, n := range nodes {
@@ -114,8 +118,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 		}
 		results[i].Addr = n.res.Addr()
 		p.Changes = append(p.Changes, results[i])
-		p.Fingerprints[n.res.Addr().String()] = states[i].Fingerprint
-		p.states[n.res.Addr()] = states[i]
+		p.Fingerprints[n.res.Addr().String()] = fingerprints[i]
 		if n.orphan {
 			p.orphans = append(p.orphans, n.res)
 		}

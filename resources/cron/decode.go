@@ -1,6 +1,7 @@
 package cron
 
 import (
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -35,11 +36,11 @@ func decodeBlock(val cty.Value, at where) block {
 	if v := val.GetAttr("enabled"); !v.IsNull() {
 		b.Enabled = v.True()
 	}
-	b.Agent, b.agentBad = refOrString(val.GetAttr("agent"), at.labels["agent"])
+	b.Agent, b.agentBad = refOrString(val.GetAttr("agent"), at.agent)
 	if ann := val.GetAttr("announce"); !ann.IsNull() {
-		ch, bad := refOrString(ann.GetAttr("channel"), at.labels["announce.channel"])
+		ch, bad := refOrString(ann.GetAttr("channel"), at.channel)
 		b.Announce, b.channelBad = &Announce{Channel: ch, To: str(ann, "to")}, bad || ch == ""
-		b.channelRef = at.labels["announce.channel"] != ""
+		b.channelRef = at.channel != ""
 	}
 	return b
 }
@@ -79,40 +80,63 @@ func (b block) spec(name string) Spec {
 	return s
 }
 
-// where remembers where the block writes each attribute (announce's as
-// "announce.channel"), and the labels of blocks referenced by agent and
-// announce.channel.
+// where finds where the block writes each attribute (announce's as
+// "announce.channel") for diagnostics, from its body while it has one, and
+// remembers the labels of the blocks agent and announce.channel reference.
+// Ranges are looked up when a diagnostic needs one: kept for every job,
+// they were a tenth of the memory of loading 10,000 blocks.
 type where struct {
-	block  hcl.Range
-	attrs  map[string]hcl.Range
-	labels map[string]string
+	block          hcl.Range
+	body           hcl.Body // nil once the manifest is validated
+	agent, channel string
 }
 
 func locate(body hcl.Body) where {
-	w := where{block: body.MissingItemRange(), attrs: map[string]hcl.Range{}, labels: map[string]string{}}
-	schema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "announce"}}}
-	for name := range attrTypes {
-		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: name})
-	}
-	content, _, _ := body.PartialContent(schema)
-	for name, a := range content.Attributes {
-		w.attrs[name] = a.Expr.Range() // what hcldec.SourceRange gives an attribute, without a pass over the body per attribute
-		if name == "agent" {
-			w.labels[name] = refLabel(a.Expr, "agent")
-		}
+	w := where{block: body.MissingItemRange(), body: body}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "agent"}},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "announce"}}})
+	if a, ok := content.Attributes["agent"]; ok {
+		w.agent = refLabel(a.Expr, "agent")
 	}
 	for _, blk := range content.Blocks {
-		w.attrs["announce"] = blk.DefRange
-		inner, _, _ := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "to"}}})
-		w.attrs["announce.channel"], w.attrs["announce.to"] = blk.DefRange, blk.DefRange
-		for name, a := range inner.Attributes {
-			w.attrs["announce."+name] = a.Expr.Range()
-		}
+		inner, _, _ := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}}})
 		if a, ok := inner.Attributes["channel"]; ok {
-			w.labels["announce.channel"] = refLabel(a.Expr, "channel")
+			w.channel = refLabel(a.Expr, "channel")
 		}
 	}
 	return w
+}
+
+// attr returns the range of the attribute name: its value, or for
+// "announce" the block header, for "announce.channel" and "announce.to"
+// the value or else the announce block header.
+func (w where) attr(name string) (hcl.Range, bool) {
+	if w.body == nil {
+		return hcl.Range{}, false
+	}
+	if rest, ok := strings.CutPrefix(name, "announce"); ok && (rest == "" || rest == ".channel" || rest == ".to") {
+		content, _, _ := w.body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "announce"}}})
+		if len(content.Blocks) == 0 {
+			return hcl.Range{}, false
+		}
+		blk := content.Blocks[len(content.Blocks)-1]
+		if rest == "" {
+			return blk.DefRange, true
+		}
+		inner, _, _ := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "to"}}})
+		if a, ok := inner.Attributes[rest[1:]]; ok {
+			return a.Expr.Range(), true
+		}
+		return blk.DefRange, true
+	}
+	if _, known := attrTypes[name]; !known {
+		return hcl.Range{}, false
+	}
+	content, _, _ := w.body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
+	if a, ok := content.Attributes[name]; ok {
+		return a.Expr.Range(), true
+	}
+	return hcl.Range{}, false
 }
 
 // refLabel is NAME when expr is a plain reference KIND.NAME[...].
@@ -129,7 +153,7 @@ func refLabel(expr hcl.Expression, kind string) string {
 
 // at is the range of an attribute's value, or the block's end when unset.
 func (w where) at(name string) *hcl.Range {
-	if r, ok := w.attrs[name]; ok {
+	if r, ok := w.attr(name); ok {
 		return r.Ptr()
 	}
 	return w.block.Ptr()

@@ -102,10 +102,11 @@ func (s *Secret) validateSinks() hcl.Diagnostics {
 }
 
 func (s *Secret) validateSinkEnv(i int, name string, seen map[string]bool) hcl.Diagnostics {
+	if name == "" {
+		return nil
+	}
 	rng := s.rng(i, "deliver", "env")
 	switch {
-	case name == "":
-		return nil
 	case wrongBrave[name]:
 		return hcl.Diagnostics{s.diag(rng, "Wrong Brave Search variable",
 			fmt.Sprintf("OpenClaw reads the Brave Search key from BRAVE_API_KEY and silently ignores %s: write env = \"BRAVE_API_KEY\".", name))}
