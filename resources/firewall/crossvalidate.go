@@ -24,6 +24,9 @@ func (r *Firewall) CrossValidate(c resources.Catalog) hcl.Diagnostics {
 	for _, l := range c.OfKind("llm_provider") {
 		diags = append(diags, r.checkLLM(c, l)...)
 	}
+	for _, s := range c.OfKind("sandbox") {
+		diags = append(diags, r.checkSandboxNetwork(c, s)...)
+	}
 	for _, f := range c.OfKind("firewall") {
 		other, ok := f.(*Firewall)
 		if !ok || other == r {
@@ -36,6 +39,36 @@ func (r *Firewall) CrossValidate(c resources.Catalog) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// checkSandboxNetwork warns when a sandbox's containers run on a Docker
+// network whose bridge is not the firewall's interface: their traffic would
+// never cross the table. The default network "bridge" is docker0; a
+// user-defined network's bridge is br-<id> (or its
+// com.docker.network.bridge.name), never docker0. Named networks are
+// checked only against docker0: their bridge name is known to Docker, not
+// to the manifest (verify's sandbox dials test the rest).
+func (r *Firewall) checkSandboxNetwork(c resources.Catalog, s resources.Resource) hcl.Diagnostics {
+	network := "bridge"
+	if d, ok := exported(s, "docker"); ok && !d.IsNull() && d.Type().IsObjectType() && d.Type().HasAttribute("network") {
+		if n := d.GetAttr("network"); n.IsKnown() && !n.IsNull() && n.Type() == cty.String {
+			network = n.AsString()
+		}
+	}
+	var detail string
+	switch {
+	case network == "none":
+		return nil
+	case network == "bridge" && r.s.Interface != "docker0":
+		detail = fmt.Sprintf("%s (%s) runs its containers on Docker's default network, bridge docker0, but %s filters %s: sandbox traffic would not cross it. Set interface = \"docker0\", or put the sandbox on the Docker network whose bridge is %s.",
+			s.Addr(), at(c, s.Addr()), r.addr, r.s.Interface, r.s.Interface)
+	case network != "bridge" && r.s.Interface == "docker0":
+		detail = fmt.Sprintf("%s (%s) runs its containers on Docker network %q, whose bridge is not docker0, but %s filters docker0: sandbox traffic would not cross it. Set interface to that network's bridge (br-<id>, or its com.docker.network.bridge.name).",
+			s.Addr(), at(c, s.Addr()), network, r.addr)
+	default:
+		return nil
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Sandbox outside the firewall", Detail: detail, Subject: ptr(r.subject(c, "interface"))}}
 }
 
 // subject is where a cross-block diagnostic points in this block: the

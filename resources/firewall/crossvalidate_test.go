@@ -73,6 +73,51 @@ func llm(url string) stubBlock {
 		val: cty.ObjectVal(map[string]cty.Value{"base_url": cty.StringVal(url)})}
 }
 
+// sandbox is a sandbox block whose containers use Docker network n ("" = unset).
+func sandbox(n string) stubBlock {
+	net := cty.NullVal(cty.String)
+	if n != "" {
+		net = cty.StringVal(n)
+	}
+	return stubBlock{addr: resources.Addr{Kind: "sandbox", Name: "default"},
+		val: cty.ObjectVal(map[string]cty.Value{"docker": cty.ObjectVal(map[string]cty.Value{"network": net})})}
+}
+
+// TestSandboxOutsideTheFirewall: a sandbox on a Docker network whose bridge
+// is not the firewall's interface gets a warning naming both blocks.
+func TestSandboxOutsideTheFirewall(t *testing.T) {
+	onDocker0 := decode(t, `firewall "sandbox" {}`)
+	onOwn := decode(t, `firewall "sandbox" { interface = "cptsbx" }`)
+	cases := []struct {
+		name string
+		fw   *Firewall
+		sb   stubBlock
+		want string
+	}{
+		{"default network, docker0", onDocker0, sandbox(""), ""},
+		{"bridge, docker0", onDocker0, sandbox("bridge"), ""},
+		{"none", onOwn, sandbox("none"), ""},
+		{"named network, its own bridge", onOwn, sandbox("cpt-sbx"), ""},
+		{"named network, docker0", onDocker0, sandbox("cpt-sbx"), `Docker network "cpt-sbx", whose bridge is not docker0`},
+		{"default network, another bridge", onOwn, sandbox(""), "bridge docker0, but firewall.sandbox filters cptsbx"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			diags := c.fw.CrossValidate(catalog{c.fw, c.sb})
+			if c.want == "" {
+				if len(diags) != 0 {
+					t.Fatalf("unexpected diagnostics: %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Summary != "Sandbox outside the firewall" || diags[0].Severity != hcl.DiagWarning ||
+				!strings.Contains(diags[0].Detail, c.want) || !strings.Contains(diags[0].Detail, "sandbox.default (main.hcl:20)") {
+				t.Fatalf("diagnostics %v, want one warning with %q", diags, c.want)
+			}
+		})
+	}
+}
+
 func TestCrossValidate(t *testing.T) {
 	fw := decode(t, `firewall "sandbox" {}`)
 	cases := []struct {
