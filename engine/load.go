@@ -144,7 +144,7 @@ func rangePtr(r hcl.Range) *hcl.Range {
 // end was a fifth of the memory of loading.
 func (c *Config) decode(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	order, _ := c.Graph.Order()
+	order := c.decodeOrder()
 	values := map[string]map[string]cty.Value{}
 	failed := map[string]bool{}
 	referrers := c.referrers()
@@ -177,6 +177,31 @@ func (c *Config) decode(specs map[resources.Addr]hcldec.Spec) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// decodeOrder lists the blocks in manifest order, each right after the
+// blocks it refers to (depth first; the graph has no cycle by now). A
+// block's value is then dropped soon after it is decoded: in breadth-first
+// order, 3,333 agents referred to by 3,333 cron jobs were all decoded, and
+// held, before the first job.
+func (c *Config) decodeOrder() []string {
+	order := make([]string, 0, len(c.Manifest.Blocks))
+	seen := map[string]bool{}
+	var visit func(n string)
+	visit = func(n string) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, d := range c.Graph.DependsOn(n) {
+			visit(d)
+		}
+		order = append(order, n)
+	}
+	for _, b := range c.Manifest.Blocks {
+		visit(b.Addr.String())
+	}
+	return order
 }
 
 // referrers counts, per block, the references to it from other blocks.

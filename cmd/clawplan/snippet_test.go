@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // TestWarningSnippetFromLoadedManifest checks a warning of a manifest that
@@ -24,5 +26,20 @@ func TestWarningSnippetFromLoadedManifest(t *testing.T) {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, r.err)
 		}
+	}
+}
+
+// TestUpToCutsAfterTheLastLineShown checks that a diagnostic's files end
+// with the last line it shows (Subject or Context), other files untouched.
+func TestUpToCutsAfterTheLastLineShown(t *testing.T) {
+	src := []byte("a\nbb\nccc\ndddd\n")
+	other := &hcl.File{Bytes: []byte("x\ny\n")}
+	files := map[string]*hcl.File{"m.hcl": {Bytes: src}, "o.hcl": other}
+	at := func(b int) hcl.Pos { return hcl.Pos{Byte: b} }
+	d := &hcl.Diagnostic{Subject: &hcl.Range{Filename: "m.hcl", Start: at(2), End: at(3)},
+		Context: &hcl.Range{Filename: "m.hcl", Start: at(2), End: at(6)}}
+	got := upTo(d, files)
+	if string(got["m.hcl"].Bytes) != "a\nbb\nccc\n" || got["o.hcl"] != other || string(files["m.hcl"].Bytes) != string(src) {
+		t.Fatalf("m.hcl %q, o.hcl kept %v, original %q", got["m.hcl"].Bytes, got["o.hcl"] == other, files["m.hcl"].Bytes)
 	}
 }
