@@ -61,10 +61,11 @@ func Load(path string, opts config.Options) (*Config, hcl.Diagnostics) {
 	return c, diags
 }
 
-// releaseSources lets go of the syntax trees once every block is decoded
-// and validated: the resources hold what a plan needs, and the manifest's
-// files what diagnostics print.
+// releaseSources lets go of the syntax trees and of what cross-block
+// checks indexed once every block is decoded and validated: the resources
+// hold what a plan needs, and the manifest's files what diagnostics print.
 func (c *Config) releaseSources() {
+	resources.ForgetCatalog(c)
 	c.Manifest.ReleaseBodies()
 	for _, r := range c.Resources {
 		if sh, ok := r.(resources.SourceHolder); ok {

@@ -37,3 +37,14 @@ func PerCatalog[T any](c Catalog, key string, fn func() T) T {
 	catalogMemo.Unlock()
 	return v
 }
+
+// ForgetCatalog drops what PerCatalog keeps for c, once its cross-block
+// checks are done: a plan does not need the indexes of validation, nor
+// should the memo keep the catalog alive after its run.
+func ForgetCatalog(c Catalog) {
+	catalogMemo.Lock()
+	defer catalogMemo.Unlock()
+	if c != nil && reflect.TypeOf(c).Comparable() && catalogMemo.catalog == c {
+		catalogMemo.catalog, catalogMemo.values = nil, nil
+	}
+}

@@ -25,6 +25,7 @@ const (
 )
 
 func main() {
+	tuneMemory()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
