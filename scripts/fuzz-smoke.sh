@@ -11,9 +11,11 @@ summary=${CLAWPLAN_SUITE_SUMMARY:-/dev/null}
 fail=0
 targets=(
   "./engine/config FuzzLoad"
+  "./engine/config FuzzParseChunked"
   "./engine FuzzReadSavedPlan"
   "./resources/openclaw/doc FuzzParse"
   "./resources/openclaw/doc FuzzEdit"
+  "./resources/openclaw FuzzPrunedSchema"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"

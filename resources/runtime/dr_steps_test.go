@@ -31,6 +31,7 @@ func (d *drHost) run(t *testing.T, r *sandboxRoute) {
 			t.Errorf("verify lacks %q:\n%s", want, out)
 		}
 	}
+	drAudit(t, out)
 	if _, code := d.clawplan(d.env, "plan", "-detailed-exitcode", drDir); code != 0 {
 		t.Errorf("the second plan: exit %d, want 0 (no changes)", code)
 	}
@@ -48,6 +49,7 @@ func (d *drHost) run(t *testing.T, r *sandboxRoute) {
 	if code != 0 || !strings.Contains(out, "No changes. The host matches the manifest.") {
 		t.Errorf("the imported manifest's plan: exit %d, want 0 and \"No changes.\"", code)
 	}
+	d.drCanary(t, imported)
 }
 
 // failedChecks are verify's lines that report a failure.

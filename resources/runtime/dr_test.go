@@ -174,21 +174,26 @@ func boxAddr(t *testing.T, c *client.Client, id string) string {
 	return ins.NetworkSettings.IPAddress
 }
 
-// drEnv is clawplan's environment in the test host: the secrets from
-// .env.example (with a random gateway token, which the audit requires to
-// be strong) and the per-run variables.
+// drEnv is clawplan's environment in the test host: the secrets named in
+// .env.example, each given a random value of the same shape (the audit
+// requires a strong gateway token; random values are the canaries that
+// drCanary looks for), and the per-run variables.
 func drEnv(t *testing.T, manifest, base, sandboxTag, ip string) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(manifest, ".env.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok := make([]byte, 24)
-	rand.Read(tok)
 	var env []string
 	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if strings.HasPrefix(l, "CLAWPLAN_GATEWAY_TOKEN=") {
-			l = "CLAWPLAN_GATEWAY_TOKEN=" + hex.EncodeToString(tok)
+		k, _, _ := strings.Cut(l, "=")
+		switch k {
+		case "CLAWPLAN_GATEWAY_TOKEN":
+			l = k + "=" + drRandom() + drRandom() + drRandom() + drRandom() + drRandom() + drRandom()
+		case "CLAWPLAN_LMSTUDIO_KEY":
+			l = k + "=lm-canary-" + drRandom() + drRandom()
+		case "CLAWPLAN_TELEGRAM_BOT_TOKEN":
+			l = k + "=123456789:canary" + drRandom() + drRandom()
 		}
 		env = append(env, l)
 	}
@@ -198,9 +203,10 @@ func drEnv(t *testing.T, manifest, base, sandboxTag, ip string) []string {
 
 // drHost runs clawplan in the test host.
 type drHost struct {
-	t   *testing.T
-	box *sdbox.Box
-	env []string
+	t       *testing.T
+	box     *sdbox.Box
+	env     []string
+	outputs []string // every clawplan output, for the canary sweep
 }
 
 // standIns starts the LLM stand-in on loopback, and the two listeners
@@ -222,5 +228,6 @@ func (d *drHost) clawplan(env []string, args ...string) (string, int) {
 		d.t.Fatalf("clawplan %s: %v", strings.Join(args, " "), err)
 	}
 	d.t.Logf("$ clawplan %s  -> exit %d in %s\n%s", strings.Join(args, " "), code, time.Since(start).Round(100*time.Millisecond), out)
+	d.outputs = append(d.outputs, out)
 	return out, code
 }
