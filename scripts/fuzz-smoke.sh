@@ -9,14 +9,10 @@ GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-10s}
 summary=${CLAWPLAN_SUITE_SUMMARY:-/dev/null}
 fail=0
-targets=(
-  "./engine/config FuzzLoad"
-  "./engine/config FuzzParseChunked"
-  "./engine FuzzReadSavedPlan"
-  "./resources/openclaw/doc FuzzParse"
-  "./resources/openclaw/doc FuzzEdit"
-  "./resources/openclaw FuzzPrunedSchema"
-)
+# Every fuzz target in the tree: "PKG NAME" per line.
+mapfile -t targets < <(grep -rHoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . |
+  sed -E 's#^(.*)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]+)$#\1 \2#' | sort)
+[ "${#targets[@]}" -gt 0 ] || { echo "no fuzz targets found" >&2; exit 1; }
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   log=$(mktemp)
