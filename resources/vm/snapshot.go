@@ -97,10 +97,7 @@ func (v *VM) Restore(ctx context.Context, h *resources.Host, s resources.Snapsho
 	if u, err := account.Lookup(h, d.User); systemdRunning(h) && !d.Linger && err == nil && u.Exists {
 		// Only a user that exists can have lingering to undo; the apply
 		// may have failed before it created the user.
-		errs = append(errs, setLinger(ctx, h, d.User, false))
-		if !d.userExisted() {
-			errs = append(errs, stopManager(ctx, u.UID))
-		}
+		errs = append(errs, undoLinger(ctx, h, d.User, u.UID, !d.userExisted()))
 	}
 	for _, f := range d.Files {
 		errs = append(errs, hostfs.Restore(f))
@@ -126,14 +123,25 @@ func (d snapshotData) userExisted() bool {
 	return true // no copy: assume it existed, and leave its manager alone
 }
 
-// stopManager stops the user manager of an account the restore removes,
-// and waits until it is gone: lingering turned on a moment ago may still
-// be starting it, and a manager whose user vanishes fails (status
-// 217/USER) and stays behind as a failed unit.
-func stopManager(ctx context.Context, uid int) error {
-	unit := fmt.Sprintf("user@%d.service", uid)
-	if out, err := exec.CommandContext(ctx, "systemctl", "stop", unit).CombinedOutput(); err != nil {
-		return fmt.Errorf("systemctl stop %s: %v: %s", unit, err, strings.TrimSpace(string(out)))
+// undoLinger turns lingering off. For an account the restore removes, it
+// first waits for the manager lingering started (a manager whose user
+// vanishes while it starts fails with status 217/USER and stays as a
+// failed unit), and afterwards stops the user's slice (the manager and the
+// runtime directory) and waits until it is gone.
+func undoLinger(ctx context.Context, h *resources.Host, user string, uid int, removed bool) error {
+	if !removed {
+		return setLinger(ctx, h, user, false)
+	}
+	systemctl(ctx, "start", fmt.Sprintf("user@%d.service", uid)) // only waits for the start under way
+	if err := setLinger(ctx, h, user, false); err != nil {
+		return err
+	}
+	return systemctl(ctx, "stop", fmt.Sprintf("user-%d.slice", uid))
+}
+
+func systemctl(ctx context.Context, verb, unit string) error {
+	if out, err := exec.CommandContext(ctx, "systemctl", verb, unit).CombinedOutput(); err != nil {
+		return fmt.Errorf("systemctl %s %s: %v: %s", verb, unit, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
