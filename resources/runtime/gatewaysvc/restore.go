@@ -68,6 +68,9 @@ func (s *Service) restoreUnit(ctx context.Context, h *resources.Host, m *systemd
 		if err := m.Reload(ctx); err != nil {
 			return err
 		}
+		if !snap.Unit.Exists {
+			m.ResetFailed(ctx, systemd.UnitName) // a unit that failed to start stays listed as failed until reset
+		}
 	}
 	if snap.Wants && !wants {
 		if m != nil {
@@ -126,10 +129,11 @@ func unlinkWants(ctx context.Context, h *resources.Host, m *systemd.Manager, p p
 	return nil
 }
 
-// stopIfLoaded stops the unit when the manager knows it.
+// stopIfLoaded stops the unit when the manager knows it and it is not
+// stopped: running, or waiting to restart after a failed start.
 func stopIfLoaded(ctx context.Context, m *systemd.Manager) error {
 	st, err := m.Status(ctx, systemd.UnitName)
-	if err != nil || st.LoadState == "not-found" || !st.Active() {
+	if err != nil || st.LoadState == "not-found" || st.ActiveState == "inactive" || st.ActiveState == "failed" {
 		return err
 	}
 	return m.Stop(ctx, systemd.UnitName)

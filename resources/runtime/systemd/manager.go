@@ -103,6 +103,12 @@ func (m *Manager) Disable(ctx context.Context, name string) error {
 	return err
 }
 
+// ResetFailed is `systemctl --user reset-failed name`: a failed unit is
+// forgotten (a unit whose file is gone then disappears).
+func (m *Manager) ResetFailed(ctx context.Context, name string) error {
+	return m.conn.ResetFailedUnitContext(ctx, name)
+}
+
 // Start starts name and waits for the job.
 func (m *Manager) Start(ctx context.Context, name string) error {
 	return m.job(ctx, "start", name, m.conn.StartUnitContext)
