@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/clawplan/clawplan/resources"
+	"github.com/clawplan/clawplan/resources/restest"
 )
 
 // TestVerifyListening reads /proc/net/tcp and tcp6 recorded on this kind
@@ -72,6 +73,25 @@ func TestVerifyLiveTables(t *testing.T) {
 	after := New(gwAddr, set, nil).Verify(context.Background(), h)[0]
 	if !before.Passed || after.Passed || !strings.Contains(after.Evidence, "nothing listens") {
 		t.Fatalf("before close: %+v\nafter close: %+v", before, after)
+	}
+}
+
+// A listener of another user on the port is not the gateway: the test's
+// own socket (root's) passes for user root and fails for user nobody.
+func TestVerifyOtherProgramOnThePort(t *testing.T) {
+	restest.NeedRoot(t) // the test's listener must be root's
+	h := resources.NewHost("/", t.TempDir(), []byte("k"), nil)
+	_, port := listenLoopback(t)
+	set := defaults()
+	set.Port = port
+	set.User = "root"
+	if c := New(gwAddr, set, nil).Verify(context.Background(), h)[0]; !c.Passed {
+		t.Fatalf("the service user's own listener: %+v", c)
+	}
+	set.User = "nobody"
+	c := New(gwAddr, set, nil).Verify(context.Background(), h)[0]
+	if c.Passed || !strings.Contains(c.Evidence, "by another program: no socket of nobody") {
+		t.Fatalf("another user's listener: %+v", c)
 	}
 }
 
