@@ -92,6 +92,14 @@ func TestDockerBuildRecycleRestore(t *testing.T) {
 	if now, _, _ := e.Inspect(ctx, tag); now.ID != first.ID {
 		t.Fatalf("after restore %s points at %s, want the old image %s", tag, now.ID, first.ID)
 	}
+	// Nothing of the rolled-back build stays: neither the new image nor the
+	// rollback tag, which did not exist before the apply.
+	if _, ok, _ := e.Inspect(ctx, second.ID); ok {
+		t.Fatalf("the rolled-back image %s is still on the engine", second.ID)
+	}
+	if _, ok, _ := e.Inspect(ctx, tag+"-clawplan-rollback"); ok {
+		t.Fatal("the rollback tag, made by the rolled-back apply, is still there")
+	}
 	if _, again := restest.Plan(t, restest.Fresh(h), v1); again.Action != resources.NoOp {
 		t.Fatalf("after restore the first settings should be in place again: %+v", again)
 	}

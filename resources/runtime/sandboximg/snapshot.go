@@ -7,6 +7,7 @@ import (
 
 	"github.com/clawplan/clawplan/resources"
 	"github.com/clawplan/clawplan/resources/hostfs"
+	"github.com/clawplan/clawplan/resources/runtime/docker"
 )
 
 // snapshot is the image tag's target and the settings record before an
@@ -19,6 +20,10 @@ type snapshot struct {
 	ImageID     string      `json:"image_id"` // "" when the tag did not exist
 	Record      hostfs.File `json:"record"`
 	Prefix      string      `json:"container_prefix"`
+	// RollbackSeen says RollbackID was read (snapshots of older versions
+	// lack it): the image the rollback tag named, "" when it did not exist.
+	RollbackSeen bool   `json:"rollback_seen,omitempty"`
+	RollbackID   string `json:"rollback_image_id,omitempty"`
 }
 
 // Snapshot records what the tag points at and the settings record. It
@@ -37,6 +42,14 @@ func (i *Image) Snapshot(ctx context.Context, h *resources.Host) (resources.Snap
 		snap.Known = true
 		if ok {
 			snap.ImageID = img.ID
+		}
+		rb, ok, err := e.Inspect(ctx, snap.RollbackTag)
+		if err != nil {
+			return resources.Snapshot{}, err
+		}
+		snap.RollbackSeen = true
+		if ok {
+			snap.RollbackID = rb.ID
 		}
 	}
 	b, err := json.Marshal(snap)
@@ -65,9 +78,23 @@ func restoreTag(ctx context.Context, h *resources.Host, snap snapshot) error {
 		return fmt.Errorf("restoring %s: %w", snap.Tag, err)
 	}
 	cur, ok, err := e.Inspect(ctx, snap.Tag)
-	if err != nil || (ok && cur.ID == snap.ImageID) || (!ok && snap.ImageID == "") {
+	if err != nil {
 		return err
 	}
+	if (ok && cur.ID != snap.ImageID) || (!ok && snap.ImageID != "") {
+		if err := retag(ctx, e, snap, cur, ok); err != nil {
+			return err
+		}
+	}
+	return restoreRollbackTag(ctx, e, snap)
+}
+
+// retag points the tag back at the image it named (or removes it), removes
+// the sandbox containers of the newer image, then the newer image itself:
+// once untagged it is only layers nobody names (Untag leaves it when
+// something else still uses it).
+func retag(ctx context.Context, e *docker.Engine, snap snapshot, cur docker.Image, had bool) error {
+	var err error
 	if snap.ImageID == "" {
 		err = e.Untag(ctx, snap.Tag)
 	} else {
@@ -80,5 +107,29 @@ func restoreTag(ctx context.Context, h *resources.Host, snap snapshot) error {
 	if err != nil {
 		return err
 	}
-	return e.RemoveContainers(ctx, stale)
+	if err := e.RemoveContainers(ctx, stale); err != nil {
+		return err
+	}
+	if had && snap.ImageID != "" {
+		return e.Untag(ctx, cur.ID)
+	}
+	return nil
+}
+
+// restoreRollbackTag puts the rollback tag back as the snapshot found it:
+// the apply's build made it point at the replaced image.
+func restoreRollbackTag(ctx context.Context, e *docker.Engine, snap snapshot) error {
+	if !snap.RollbackSeen {
+		return nil
+	}
+	cur, ok, err := e.Inspect(ctx, snap.RollbackTag)
+	switch {
+	case err != nil:
+		return err
+	case snap.RollbackID == "" && ok:
+		return e.Untag(ctx, snap.RollbackTag)
+	case snap.RollbackID != "" && (!ok || cur.ID != snap.RollbackID):
+		return e.Tag(ctx, snap.RollbackID, snap.RollbackTag)
+	}
+	return nil
 }
