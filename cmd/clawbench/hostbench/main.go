@@ -1,12 +1,13 @@
 // Command hostbench measures a warm plan on a host where the manifest is
 // applied, against the physical floor of that plan: the same host reads
-// with no engine work. It plans in-process (load, session, plan, text
-// rendering, as `clawplan plan` does) -runs times and keeps the fastest
-// wall time and the fewest allocations; times `clawplan plan` as a
-// process when -clawplan is set; then replays the plan's reads (the files
-// in its read cache, the nftables table over netlink, the sandbox image
-// and containers over the Docker API, the gateway unit's state over
-// D-Bus) and prints everything as one JSON object.
+// with no engine work. A first plan finds what a plan reads (the files in
+// its read cache, the nftables table over netlink, the sandbox image and
+// containers over the Docker API, the gateway unit's state over D-Bus).
+// Then, -runs times, it plans in-process (load, session, plan, text
+// rendering, as `clawplan plan` does) and replays those reads, one after
+// the other so that a busy machine slows both alike, keeping the fastest
+// of each and the fewest allocations. It also times `clawplan plan` as a
+// process when -clawplan is set, and prints everything as one JSON object.
 //
 // resources/runtime's TestSecureGatewayBench runs it as root inside the
 // disaster-recovery host after applying examples/secure-gateway.
@@ -56,12 +57,25 @@ func main() {
 	cli := flag.String("clawplan", "", "also time this clawplan binary's plan as a process")
 	tag := flag.String("image", "", "the sandbox image tag the plan inspects")
 	prefix := flag.String("prefix", sandboximg.DefaultPrefix, "the sandbox container name prefix")
-	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the in-process plans to `FILE`")
-	memprof := flag.String("memprofile", "", "write an allocation profile of the in-process plans to `FILE`")
+	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to `FILE`")
+	memprof := flag.String("memprofile", "", "write an allocation profile of the timed runs to `FILE`")
 	flag.Parse()
 	r := Report{Runs: *runs}
-	if err := profiled(*cpuprof, *memprof, func() error { return measurePlans(&r, *manifest, *root) }); err != nil {
+	if err := learn(&r, *manifest, *root); err != nil {
 		fail("plan: %v", err)
+	}
+	q, err := queriesOf(r.Memos, r.StateDir, *tag, *prefix)
+	if err != nil {
+		fail("%v", err)
+	}
+	r.Files = append(r.Files, q.files...)
+	raw, err := newRawProbe(r.Files, q)
+	if err != nil {
+		fail("raw probe: %v", err)
+	}
+	r.RawReadBytes = raw.readBytes
+	if err := profiled(*cpuprof, *memprof, func() error { return measure(&r, raw, *manifest, *root) }); err != nil {
+		fail("%v", err)
 	}
 	if *cli != "" {
 		ns, err := cliPlan(*cli, *manifest, *root, *runs)
@@ -69,14 +83,6 @@ func main() {
 			fail("%s plan: %v", *cli, err)
 		}
 		r.CLIPlanNS = ns
-	}
-	q, err := queriesOf(r.Memos, r.StateDir, *tag, *prefix)
-	if err != nil {
-		fail("%v", err)
-	}
-	r.Files = append(r.Files, q.files...)
-	if r.Raw, r.RawReadBytes, err = measureRaw(r.Files, q, *runs); err != nil {
-		fail("raw probe: %v", err)
 	}
 	r.Ratio = float64(r.PlanNS) / float64(r.Raw.TotalNS)
 	out, _ := json.MarshalIndent(r, "", "  ")

@@ -19,9 +19,22 @@ import (
 	_ "github.com/clawplan/clawplan/resources/all"
 )
 
-// measurePlans plans runs times in-process and records the fastest and
-// median wall time, the fewest allocations, and what the plan read.
-func measurePlans(r *Report, manifest, root string) error {
+// learn plans once, untimed, and records what the plan read.
+func learn(r *Report, manifest, root string) error {
+	s, p, err := planOnce(manifest, root)
+	if err != nil {
+		return err
+	}
+	r.Resources = len(p.Changes)
+	r.Files, r.Memos = s.Host.Probed()
+	r.StateDir = s.Host.StateDir
+	return nil
+}
+
+// measure plans in-process and replays the raw reads, in turn, r.Runs
+// times; it records the fastest and median plan, the fewest allocations
+// and the fastest of each raw read.
+func measure(r *Report, raw *rawProbe, manifest, root string) error {
 	var walls []time.Duration
 	r.Allocs, r.AllocBytes = ^uint64(0), ^uint64(0)
 	for i := 0; i < r.Runs; i++ {
@@ -30,23 +43,24 @@ func measurePlans(r *Report, manifest, root string) error {
 		runtime.ReadMemStats(&before)
 		rchar := readChars()
 		start := time.Now()
-		s, p, err := planOnce(manifest, root)
-		wall := time.Since(start)
+		_, _, err := planOnce(manifest, root)
+		walls = append(walls, time.Since(start))
 		r.PlanReadBytes = readChars() - rchar
 		runtime.ReadMemStats(&after)
 		if err != nil {
-			return err
+			return fmt.Errorf("plan: %w", err)
 		}
-		walls = append(walls, wall)
 		r.Allocs = min(r.Allocs, after.Mallocs-before.Mallocs)
 		r.AllocBytes = min(r.AllocBytes, after.TotalAlloc-before.TotalAlloc)
-		r.Resources = len(p.Changes)
-		r.Files, r.Memos = s.Host.Probed()
-		r.StateDir = s.Host.StateDir
+		if err := raw.round(); err != nil {
+			return fmt.Errorf("raw probe: %w", err)
+		}
 	}
 	slices.Sort(walls)
 	r.PlanNS, r.PlanMedianNS = int64(walls[0]), int64(walls[len(walls)/2])
-	return nil
+	var err error
+	r.Raw, err = raw.finish(r.Runs)
+	return err
 }
 
 // planOnce is `clawplan plan`'s work: load, open the session, plan and

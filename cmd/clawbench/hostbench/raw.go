@@ -71,47 +71,70 @@ func queriesOf(memos []string, stateDir, image, prefix string) (queries, error) 
 	return q, nil
 }
 
-// part is one kind of host read and where its time goes.
+// part is one kind of host read and where its fastest time goes.
 type part struct {
 	ns *int64
 	fn func() error
 }
 
-// measureRaw times each read alone and all at once, fastest of runs, and
-// returns the bytes one sequential round read.
-func measureRaw(files []string, q queries, runs int) (Raw, int64, error) {
-	r := Raw{Files: len(files)}
-	parts := []part{{&r.FilesNS, func() error { return readFiles(files) }}}
+// rawProbe replays a plan's reads: each kind of read timed alone, the
+// fastest of the rounds kept.
+type rawProbe struct {
+	r         Raw
+	files     []string
+	parts     []part
+	readBytes int64 // what one round reads
+}
+
+// newRawProbe prepares the reads and runs one untimed round.
+func newRawProbe(files []string, q queries) (*rawProbe, error) {
+	p := &rawProbe{files: files, r: Raw{Files: len(files)}}
+	r := &p.r
+	p.parts = []part{{&r.FilesNS, func() error { return readFiles(files) }}}
 	if q.table != "" {
-		parts = append(parts, part{&r.NftNS, func() error { return dumpTable(q.table, &r.NftObjects) }})
+		p.parts = append(p.parts, part{&r.NftNS, func() error { return dumpTable(q.table, &r.NftObjects) }})
 	}
 	if q.docker {
-		parts = append(parts, part{&r.DockerNS, func() error { return dockerObjects(q.image, q.prefix) }})
+		p.parts = append(p.parts, part{&r.DockerNS, func() error { return dockerObjects(q.image, q.prefix) }})
 	}
 	if q.uid >= 0 {
-		parts = append(parts, part{&r.DBusNS, func() error { return unitState(q.uid) }})
+		p.parts = append(p.parts, part{&r.DBusNS, func() error { return unitState(q.uid) }})
+	}
+	for _, pt := range p.parts {
+		*pt.ns = 1<<63 - 1
 	}
 	rchar := readChars()
-	if err := runAll(parts, false); err != nil {
-		return r, 0, err
-	}
-	read := readChars() - rchar
-	for _, p := range parts {
-		d, err := best(runs, p.fn)
-		if err != nil {
-			return r, 0, err
+	err := runAll(p.parts, false)
+	p.readBytes = readChars() - rchar
+	return p, err
+}
+
+// round times each kind of read once.
+func (p *rawProbe) round() error {
+	for _, pt := range p.parts {
+		start := time.Now()
+		if err := pt.fn(); err != nil {
+			return err
 		}
-		*p.ns = int64(d)
-		r.TotalNS += int64(d)
+		*pt.ns = min(*pt.ns, int64(time.Since(start)))
 	}
-	r.FileNS = map[string]int64{}
-	for _, f := range files {
+	return nil
+}
+
+// finish sums the fastest reads and times each file alone and all kinds
+// of read at once (fastest of runs).
+func (p *rawProbe) finish(runs int) (Raw, error) {
+	for _, pt := range p.parts {
+		p.r.TotalNS += *pt.ns
+	}
+	p.r.FileNS = map[string]int64{}
+	for _, f := range p.files {
 		d, _ := best(runs, func() error { return readFiles([]string{f}) })
-		r.FileNS[f] = int64(d)
+		p.r.FileNS[f] = int64(d)
 	}
-	par, err := best(runs, func() error { return runAll(parts, true) })
-	r.ParallelNS = int64(par)
-	return r, read, err
+	par, err := best(runs, func() error { return runAll(p.parts, true) })
+	p.r.ParallelNS = int64(par)
+	return p.r, err
 }
 
 // runAll runs every part once, one after another or all at once.
