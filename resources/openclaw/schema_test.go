@@ -157,3 +157,42 @@ func TestStripLookaround(t *testing.T) {
 		}
 	}
 }
+
+// A document that validated is remembered (a marker named by a keyed
+// hash): the next plan of the same document does not compile the schema
+// again, which a schema swapped behind its back shows. A rejected document
+// leaves no marker and is rejected every time.
+func TestValidationRememberedOnlyWhenValid(t *testing.T) {
+	h := newHost(t)
+	cacheSchema(t, h)
+	w := synth(t, mustManifest(t, readExample(t)))
+	if ch := plan(t, h, w)[w.addr]; !noteContains(ch, "validates against") {
+		t.Fatalf("notes: %q", ch.Notes)
+	}
+	marks, _ := os.ReadDir(validCacheDir(h))
+	if len(marks) != 1 {
+		t.Fatalf("%d markers after a valid plan, want 1", len(marks))
+	}
+	// The same version's schema, now refusing everything: only a remembered
+	// result can still pass the same document.
+	if err := hostfs.WriteAtomic(schemaCache(h, pinned()), []byte(`{"type":"object","additionalProperties":false}`), 0o600, 0o700, hostfs.Keep); err != nil {
+		t.Fatal(err)
+	}
+	if ch := plan(t, restest.Fresh(h), w)[w.addr]; !noteContains(ch, "validates against") {
+		t.Fatalf("the remembered document was validated again: %q", ch.Notes)
+	}
+	cacheSchema(t, h)
+	bad := synth(t, mustManifest(t, strings.Replace(readExample(t), "max_concurrent           = 2", "max_concurrent           = 0", 1)))
+	for i := 0; i < 2; i++ {
+		st, err := bad.Probe(t.Context(), restest.Fresh(h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bad.Diff(st); err == nil {
+			t.Fatalf("plan %d of a rejected document passed", i+1)
+		}
+	}
+	if marks, _ := os.ReadDir(validCacheDir(h)); len(marks) != 1 {
+		t.Fatalf("%d markers after rejected plans, want still 1", len(marks))
+	}
+}

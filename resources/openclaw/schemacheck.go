@@ -28,17 +28,23 @@ func validateDoc(ctx context.Context, h *resources.Host, home, prefix string, ne
 		return nil, []string{note}
 	}
 	inst := doc.ToGo(next.Root)
-	sch, err := compileSchema(h, origin, raw, inst)
-	if err != nil {
-		return nil, []string{fmt.Sprintf("warning: openclaw.json not validated: the JSON Schema of %s does not compile: %v", origin, err)}
-	}
 	notes := []string{}
 	if note != "" {
 		notes = append(notes, note)
 	}
+	valid := fmt.Sprintf("openclaw.json validates against the JSON Schema of %s", origin)
+	known := validatedBefore(h, origin, inst)
+	if known.seen {
+		return nil, append(notes, valid)
+	}
+	sch, err := compileSchema(h, origin, raw, inst)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("warning: openclaw.json not validated: the JSON Schema of %s does not compile: %v", origin, err)}
+	}
 	err = sch.Validate(inst)
 	if err == nil {
-		return nil, append(notes, fmt.Sprintf("openclaw.json validates against the JSON Schema of %s", origin))
+		known.remember()
+		return nil, append(notes, valid)
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
