@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -74,32 +73,24 @@ func TestFaultInjectionAtEveryMutation(t *testing.T) {
 	restest.NeedRoot(t)
 	setInjectSecrets(t)
 	manifest := "../../testdata/inject"
-	r := clawplan(t, "plan", "--root", injectHost(t), "-format", "json", manifest)
-	var p struct {
-		Changes []struct {
-			Address string `json:"address"`
-		} `json:"changes"`
-	}
-	if r.code != exitOK || json.Unmarshal([]byte(r.out), &p) != nil {
-		t.Fatalf("plan: %d %s", r.code, r.err)
-	}
+	addrs := plannedChanges(t, manifest)
 	points, leftovers := 0, 0
 	var outputs []string
-	for _, c := range p.Changes {
+	for _, addr := range addrs {
 		root := injectHost(t)
 		before := hostDigest(t, root)
-		t.Setenv("CLAWPLAN_TESTHOOK_FAIL_APPLY", c.Address)
+		t.Setenv("CLAWPLAN_TESTHOOK_FAIL_APPLY", addr)
 		r := clawplan(t, "apply", "--root", root, "-auto-approve", manifest)
 		points++
 		outputs = append(outputs, r.out, r.err)
-		restest.CanarySweep(t, "fault injection: "+c.Address, injectSecrets, nil, root, filepath.Join(root, "var/lib/clawplan"))
-		if r.code != exitError || !strings.Contains(r.err, "injected fault after applying "+c.Address) {
-			t.Errorf("%s: apply exit %d, want 1 with the injected fault:\n%s", c.Address, r.code, r.err)
+		restest.CanarySweep(t, "fault injection: "+addr, injectSecrets, nil, root, filepath.Join(root, "var/lib/clawplan"))
+		if r.code != exitError || !strings.Contains(r.err, "injected fault after applying "+addr) {
+			t.Errorf("%s: apply exit %d, want 1 with the injected fault:\n%s", addr, r.code, r.err)
 		}
 		if after := hostDigest(t, root); after != before {
 			leftovers++
 			out, _ := exec.Command("diff", "-u", writeTemp(t, before), writeTemp(t, after)).CombinedOutput()
-			t.Errorf("%s: the host differs after the failed apply:\n%s", c.Address, out)
+			t.Errorf("%s: the host differs after the failed apply:\n%s", addr, out)
 		}
 	}
 	if points < 8 {

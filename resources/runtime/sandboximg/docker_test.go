@@ -21,16 +21,8 @@ import (
 // rollback tag; restoring the snapshot (read back from JSON by a new
 // Image, as a new process would) tags the old image again.
 func TestDockerBuildRecycleRestore(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	prefix := "openclaw-sbx-" + id // OpenClaw's prefix, narrowed to this test's containers
-	record := cleanupImages(t, e, tag)
 	binds := []string{"/home/openclaw/.openclaw/credentials:/home/openclaw/.openclaw/credentials:ro",
 		"/home/openclaw/.openclaw/workspace:/home/openclaw/.openclaw/workspace:rw"}
 	v1 := newImage(t, sandbox("FROM "+base+"\nRUN echo one > /version\n", tag, "1000:1000", binds...), prefix)
@@ -108,16 +100,8 @@ func TestDockerBuildRecycleRestore(t *testing.T) {
 // TestSettingsChangeRecycles: a bind change rebuilds nothing but removes
 // the sandbox containers and restarts the gateway.
 func TestSettingsChangeRecycles(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	prefix := "openclaw-sbx-" + id
-	record := cleanupImages(t, e, tag)
 	df := "FROM " + base + "\n"
 	h := testHost(t)
 	v1 := newImage(t, sandbox(df, tag, "1000:1000"), prefix)
@@ -174,15 +158,7 @@ func cleanupImages(t *testing.T, e *docker.Engine, tag string) func() {
 // the tag it built (the image stays under the rollback tag) and its
 // record; restoring the delete tags the image again.
 func TestOrphanRemovesTag(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
-	record := cleanupImages(t, e, tag)
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	h := testHost(t)
 	img := newImage(t, sandbox("FROM "+base+"\nLABEL x=1\n", tag, "1000:1000"), "openclaw-sbx-"+id)
 	_, ch := restest.Plan(t, h, img)

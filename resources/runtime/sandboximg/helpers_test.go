@@ -111,3 +111,20 @@ func exists(t *testing.T, e *docker.Engine, name string) bool {
 	_, err := e.Client().ContainerInspect(context.Background(), name)
 	return err == nil
 }
+
+// dockerFixture is what every real-engine test starts with: root and a
+// Docker engine (failing in CI without them), a random id, a base image
+// imported from busybox-static, the sandbox tag to build and the recorder
+// that removes every image built under it when the test ends.
+func dockerFixture(t *testing.T) (ctx context.Context, e *docker.Engine, id, base, tag string, record func()) {
+	t.Helper()
+	restest.NeedRoot(t)
+	ctx = context.Background()
+	e, err := docker.Connect(ctx)
+	restest.Need(t, err == nil, "a Docker engine")
+	id = randomID(t)
+	base = id + "-base:latest"
+	importBusybox(t, e, base)
+	tag = id + "-sandbox:custom"
+	return ctx, e, id, base, tag, cleanupImages(t, e, tag)
+}

@@ -15,15 +15,7 @@ import (
 // untagged intermediate layers included (found by the fault injection on
 // the test host: they stayed on the engine after each rollback).
 func TestRestoreOfFirstBuildLeavesNoLayers(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
-	record := cleanupImages(t, e, tag)
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	img := newImage(t, sandbox("FROM "+base+"\nRUN echo one > /version\n", tag, "1000:1000"), "openclaw-sbx-"+id)
 	h := testHost(t)
 	_, ch := restest.Plan(t, h, img)

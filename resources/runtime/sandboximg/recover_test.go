@@ -31,15 +31,7 @@ func buildImage(t *testing.T, h *resources.Host, img *Image, record func()) {
 // tag, an image from before the label, and a Dockerfile holding a known
 // secret value are each reported instead.
 func TestRecoverInline(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
-	record := cleanupImages(t, e, tag)
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	h := testHost(t)
 	df := "FROM " + base + "\n# ${not a template} %{nor this}\nRUN echo one > /version\n"
 	buildImage(t, h, newImage(t, sandbox(df, tag, "1000:1000"), "openclaw-sbx-"+id), record)
@@ -85,15 +77,7 @@ func TestRecoverInline(t *testing.T) {
 // whose context was the Dockerfile alone comes back inline once the file
 // is gone.
 func TestRecoverPath(t *testing.T) {
-	restest.NeedRoot(t)
-	ctx := context.Background()
-	e, err := docker.Connect(ctx)
-	restest.Need(t, err == nil, "a Docker engine")
-	id := randomID(t)
-	base := id + "-base:latest"
-	importBusybox(t, e, base)
-	tag := id + "-sandbox:custom"
-	record := cleanupImages(t, e, tag)
+	ctx, e, id, base, tag, record := dockerFixture(t)
 	h := testHost(t)
 	dir := filepath.Join(h.Root, "srv/sandbox")
 	write(t, filepath.Join(dir, "Dockerfile"), "FROM "+base+"\nCOPY hello /hello\n")
